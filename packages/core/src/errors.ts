@@ -1,0 +1,56 @@
+/**
+ * Every failure the client reports is an {@link ApiaxAuthError} with one of these codes.
+ *
+ * - `invalid_config`: an option is missing or malformed (the message names the option).
+ * - `invalid_credentials`: Keycloak refused the username/password (or the account is locked). Never retried.
+ * - `account_disabled`, `account_not_set_up`: the account cannot log in until an admin acts. Never retried.
+ * - `client_rejected`: the client id may not use this grant, or is unknown.
+ * - `assertion_rejected`: the 2FA client assertion was refused (wrong key, subject, reused `jti`...).
+ * - `unreachable`, `timeout`, `server_error`, `invalid_response`: transient; retried with backoff.
+ * - `origin_not_allowed`: `auth.fetch` was asked to send the token to an origin outside `allowedOrigins`.
+ * - `closed`: the client was closed.
+ */
+export type ApiaxAuthErrorCode =
+  | 'invalid_config'
+  | 'invalid_credentials'
+  | 'account_disabled'
+  | 'account_not_set_up'
+  | 'client_rejected'
+  | 'assertion_rejected'
+  | 'unreachable'
+  | 'timeout'
+  | 'server_error'
+  | 'invalid_response'
+  | 'origin_not_allowed'
+  | 'closed';
+
+export interface ApiaxAuthErrorOptions {
+  retryable?: boolean;
+  /** HTTP status of the token endpoint's answer, where there was one. */
+  status?: number;
+  /** The `error` field of the token endpoint's answer, where there was one. */
+  oauthError?: string;
+  /** A redacted cause: never the raw error of a library that may hold a secret. */
+  cause?: unknown;
+}
+
+/** The one error type of apiax-auth. Its message, cause and JSON never contain a secret. */
+export class ApiaxAuthError extends Error {
+  override readonly name = 'ApiaxAuthError';
+  readonly code: ApiaxAuthErrorCode;
+  readonly retryable: boolean;
+  readonly status?: number;
+  readonly oauthError?: string;
+
+  constructor(code: ApiaxAuthErrorCode, message: string, options: ApiaxAuthErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.code = code;
+    this.retryable = options.retryable ?? false;
+    if (options.status !== undefined) this.status = options.status;
+    if (options.oauthError !== undefined) this.oauthError = options.oauthError;
+  }
+
+  toJSON(): Record<string, unknown> {
+    return { name: this.name, code: this.code, message: this.message, retryable: this.retryable, status: this.status, oauthError: this.oauthError };
+  }
+}

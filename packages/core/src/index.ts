@@ -1,0 +1,15 @@
+export { ApiaxAuth, createApiaxAuth } from './client.js';
+export type {
+  ApiaxAuthEvents,
+  ApiaxAuthState,
+  ApiaxAuthStatus,
+  ApiaxRetryEvent,
+  ApiaxTokenEvent,
+  CloseOptions,
+  GetAccessTokenOptions,
+} from './client.js';
+export { ApiaxAuthError } from './errors.js';
+export type { ApiaxAuthErrorCode, ApiaxAuthErrorOptions } from './errors.js';
+export type { ApiaxAssertionOptions, ApiaxAuthLogger, ApiaxAuthOptions } from './options.js';
+export { MemoryTokenStore } from './memory-store.js';
+export type { TokenRecord, TokenStore, TokenStoreLockOptions } from './store.js';

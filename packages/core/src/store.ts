@@ -1,0 +1,45 @@
+/**
+ * A token record: what one successful grant yielded, with absolute times (epoch ms, local clock).
+ * Records hold secrets: a store must keep them out of logs, and a shared store should encrypt them.
+ */
+export interface TokenRecord {
+  accessToken: string;
+  /** When the access token expires, by the local clock of the instance that received it. */
+  accessTokenExpiresAt: number;
+  refreshToken: string | null;
+  /** When the refresh token (the Keycloak session) expires; `null` when the server did not say. */
+  refreshTokenExpiresAt: number | null;
+  /** When the grant's response was received (local clock). */
+  obtainedAt: number;
+  /** When the password login that started this Keycloak session happened. */
+  sessionStartedAt: number;
+  scope?: string;
+}
+
+/** Options a store's {@link TokenStore.withLock} receives from the client. */
+export interface TokenStoreLockOptions {
+  /** How long the lock may be held before it expires on its own (its holder died). */
+  ttlMs: number;
+  /** How long to wait for another holder before giving up and running without the lock. */
+  waitMs: number;
+  signal?: AbortSignal;
+}
+
+/**
+ * Where token records live. Keys are derived from issuer + client + username (never from a secret).
+ *
+ * The client keeps a local copy and reads the store only when that copy needs action (missing,
+ * due for refresh, rejected), so a slow store never slows the warm path.
+ */
+export interface TokenStore {
+  get(key: string): Promise<TokenRecord | null>;
+  set(key: string, record: TokenRecord): Promise<void>;
+  delete(key: string): Promise<void>;
+  /**
+   * Optional cross-process mutual exclusion. When present, the client runs every grant inside it
+   * and re-reads the store first: another process may have refreshed meanwhile.
+   */
+  withLock?<T>(key: string, critical: () => Promise<T>, options: TokenStoreLockOptions): Promise<T>;
+  /** Releases connections. `auth.close()` calls it; a store shared by several clients counts its users. */
+  close?(): Promise<void>;
+}
