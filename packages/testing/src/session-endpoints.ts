@@ -1,0 +1,95 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { decodeJwt } from 'jose';
+import { authenticateClient } from './client-auth.js';
+import type { FakeContext } from './context.js';
+import { parseForm } from './form.js';
+import { readBody, sendRaw } from './http.js';
+import { keycloakErrors } from './keycloak-errors.js';
+import { verifyAccessToken } from './keys.js';
+import { NO_STORE, sendKeycloakError } from './token-endpoint.js';
+
+/**
+ * `POST {issuer}/protocol/openid-connect/logout` with `client_id` (or an assertion) and `refresh_token`: ends the
+ * session. 204 also when the session is already gone (or the token expired: Keycloak does not check expiry
+ * here); 400 `invalid_grant` for a token it never issued or one of another client.
+ */
+export async function handleLogoutRequest(
+  context: FakeContext,
+  request: IncomingMessage,
+  response: ServerResponse,
+): Promise<void> {
+  const form = parseForm(request, await readBody(request));
+  const client = await authenticateClient(context, form);
+  if ('error' in client) {
+    context.log({ endpoint: 'logout', status: client.error.status, error: client.error.error });
+    sendKeycloakError(response, client.error);
+    return;
+  }
+  const refreshToken = form.get('refresh_token');
+  const error = !refreshToken ? keycloakErrors.missingRefreshToken : undefined;
+  const owner = refreshToken ? context.sessions.sessionOfRefreshToken(refreshToken) : undefined;
+  const refused =
+    error ??
+    (!owner
+      ? keycloakErrors.invalidRefreshToken
+      : owner.clientId !== client.clientId
+        ? keycloakErrors.refreshTokenOfAnotherClient
+        : undefined);
+  if (refused) {
+    context.log({ endpoint: 'logout', username: owner?.session?.username, status: refused.status, error: refused.error });
+    sendKeycloakError(response, refused);
+    return;
+  }
+  if (owner?.session) context.sessions.end(owner.session);
+  context.counters.logouts += 1;
+  context.log({ endpoint: 'logout', username: owner?.session?.username, status: 204 });
+  sendRaw(response, 204, '', NO_STORE);
+}
+
+/**
+ * `POST {issuer}/protocol/openid-connect/revoke` (RFC 7009) with `token` and optional `token_type_hint`: a refresh
+ * token ends its session, an access token of this realm stops being accepted by the API. 200 for anything else
+ * too, as the RFC requires.
+ */
+export async function handleRevokeRequest(
+  context: FakeContext,
+  request: IncomingMessage,
+  response: ServerResponse,
+): Promise<void> {
+  const form = parseForm(request, await readBody(request));
+  const client = await authenticateClient(context, form);
+  if ('error' in client) {
+    context.log({ endpoint: 'revoke', status: client.error.status, error: client.error.error });
+    sendKeycloakError(response, client.error);
+    return;
+  }
+  const token = form.get('token');
+  if (!token) {
+    context.log({ endpoint: 'revoke', status: 400, error: keycloakErrors.missingToken.error });
+    sendKeycloakError(response, keycloakErrors.missingToken);
+    return;
+  }
+  const username = await revoke(context, token, client.clientId);
+  context.counters.revocations += 1;
+  context.log({ endpoint: 'revoke', username, status: 200 });
+  sendRaw(response, 200, '', NO_STORE);
+}
+
+/** Revokes `token` if this realm issued it to `clientId`; returns the user concerned, if any. */
+async function revoke(context: FakeContext, token: string, clientId: string): Promise<string | undefined> {
+  const owner = context.sessions.sessionOfRefreshToken(token);
+  if (owner) {
+    if (owner.clientId === clientId && owner.session) context.sessions.end(owner.session);
+    return owner.session?.username;
+  }
+  const verified = await verifyAccessToken(context.keys, token, context.issuer, context.clock.now());
+  if (!('claims' in verified)) return undefined;
+  const { jti, exp, azp, preferred_username: username } = decodeJwt(token);
+  if (azp === clientId && typeof jti === 'string' && typeof exp === 'number') {
+    const now = context.clock.now();
+    // Forget revocations of tokens that have expired anyway.
+    for (const [id, expiresAt] of context.revokedAccessTokens) if (expiresAt <= now) context.revokedAccessTokens.delete(id);
+    context.revokedAccessTokens.set(jti, exp * 1000);
+  }
+  return typeof username === 'string' ? username : undefined;
+}
