@@ -1,0 +1,24 @@
+export { ApiaxAuthModule } from './apiax-auth.module.js';
+export { APIAX_AUTH_OPTIONS } from './apiax-auth.constants.js';
+export type { ApiaxAuthModuleExtras, ApiaxAuthModuleOptions, ApiaxAuthOptionsFactory } from './apiax-auth-module-options.js';
+export type { ApiaxRequestContext } from './request-context.js';
+
+// Core's public API, so installing this package is enough.
+export { ApiaxAuth, ApiaxAuthError, MemoryTokenStore, createApiaxAuth } from '@apiax-auth/core';
+export type {
+  ApiaxAssertionOptions,
+  ApiaxAuthErrorCode,
+  ApiaxAuthErrorOptions,
+  ApiaxAuthEvents,
+  ApiaxAuthLogger,
+  ApiaxAuthOptions,
+  ApiaxAuthState,
+  ApiaxAuthStatus,
+  ApiaxRetryEvent,
+  ApiaxTokenEvent,
+  CloseOptions,
+  GetAccessTokenOptions,
+  TokenRecord,
+  TokenStore,
+  TokenStoreLockOptions,
+} from '@apiax-auth/core';
