@@ -6,5 +6,11 @@ export default defineProject({
     include: ['test/**/*.test.ts'],
     testTimeout: 30_000,
     hookTimeout: 30_000,
+    // `vitest run` also type-checks test/**/*.test-d.ts (req.apiax typing) with tsc.
+    typecheck: {
+      enabled: true,
+      include: ['test/**/*.test-d.ts'],
+      tsconfig: './tsconfig.json',
+    },
   },
 });

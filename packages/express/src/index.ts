@@ -1,0 +1,27 @@
+export { apiaxAuth } from './middleware.js';
+export type { ApiaxExpressOptions, ApiaxMiddleware } from './middleware.js';
+export { apiaxErrorHandler, toProblemDetails } from './error-handler.js';
+export type { ApiaxProblemDetails } from './error-handler.js';
+export type { ApiaxRequestContext } from './request-context.js';
+
+// Core's public surface, so that installing this package is enough.
+export { ApiaxAuth, ApiaxAuthError, MemoryTokenStore, createApiaxAuth } from '@apiax-auth/core';
+export type {
+  ApiaxAssertionOptions,
+  ApiaxAuthEnv,
+  ApiaxAuthEnvVariable,
+  ApiaxAuthErrorCode,
+  ApiaxAuthErrorOptions,
+  ApiaxAuthEvents,
+  ApiaxAuthLogger,
+  ApiaxAuthOptions,
+  ApiaxAuthState,
+  ApiaxAuthStatus,
+  ApiaxRetryEvent,
+  ApiaxTokenEvent,
+  CloseOptions,
+  GetAccessTokenOptions,
+  TokenRecord,
+  TokenStore,
+  TokenStoreLockOptions,
+} from '@apiax-auth/core';
