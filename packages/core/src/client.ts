@@ -1,6 +1,12 @@
-// CONTRACT SHELL: the core helper replaces the bodies; the public names and shapes stay.
 import { ApiaxAuthError, type ApiaxAuthErrorCode } from './errors.js';
-import type { ApiaxAuthOptions } from './options.js';
+import { TypedEmitter } from './events.js';
+import { createAuthenticatedFetch, type AuthenticatedFetch } from './fetch.js';
+import { createGrants } from './grants.js';
+import { createSafeLogger } from './logging.js';
+import { MemoryTokenStore } from './memory-store.js';
+import { resolveOptions, type ApiaxAuthOptions, type ResolvedOptions } from './options.js';
+import { Redactor } from './redaction.js';
+import { TokenSession } from './session.js';
 
 export type ApiaxAuthState = 'signed-out' | 'valid' | 'refreshing' | 'expired' | 'failed';
 
@@ -52,35 +58,107 @@ export interface CloseOptions {
   logout?: boolean;
 }
 
-/** The client: one per account per process. Create it with {@link createApiaxAuth}. */
+/**
+ * The client: one per account per process. Create it with {@link createApiaxAuth}.
+ *
+ * It owns one token session: a local copy of the token, one grant in flight at a time, refresh
+ * ahead of expiry, silent re-login when the refresh token dies, retries of transient failures and
+ * no retry of a rejected password.
+ */
 export class ApiaxAuth {
+  readonly #session: TokenSession;
+  readonly #events: TypedEmitter<ApiaxAuthEvents>;
+  readonly #fetch: AuthenticatedFetch;
+  #closing: Promise<void> | undefined;
+
+  /** Validates every option (throws `invalid_config` naming the option); sends nothing. */
   constructor(options: ApiaxAuthOptions = {}) {
-    void options;
+    const resolved = resolveOptions(options);
+    const redactor = createRedactor(resolved);
+    const log = createSafeLogger(resolved.logger, redactor);
+    this.#events = new TypedEmitter<ApiaxAuthEvents>((event, error) => {
+      log.warn('an event listener threw', { event: String(event), error: (error as { name?: unknown } | null)?.name ?? 'Error' });
+    });
+    this.#session = new TokenSession({
+      options: resolved,
+      grants: createGrants(resolved, redactor),
+      store: resolved.store ?? new MemoryTokenStore(),
+      storeKey: storeKeyOf(resolved),
+      events: this.#events,
+      log,
+      redactor,
+    });
+    const session = this.#session;
+    this.#fetch = createAuthenticatedFetch({
+      fetch: resolved.fetch,
+      apiBaseUrl: resolved.apiBaseUrl,
+      allowedOrigins: resolved.allowedOrigins,
+      apiKey: resolved.apiKey,
+      getAccessToken: () => session.getAccessToken(),
+      renewAfterUnauthorized: (rejectedToken) => session.renewAfterUnauthorized(rejectedToken),
+      assertOpen: () => session.assertOpen(),
+    });
   }
-  /** A valid access token, from the cache when possible. */
-  async getAccessToken(options: GetAccessTokenOptions = {}): Promise<string> {
-    void options;
-    throw new ApiaxAuthError('closed', 'not implemented');
+
+  /**
+   * A valid access token, from the cache when possible: never one that expires within
+   * `expiryMarginMs`. Waits only when no usable token exists (cold start, after a long pause).
+   * @throws ApiaxAuthError e.g. `invalid_credentials` (never retried), `unreachable` after retries, `closed`.
+   */
+  getAccessToken(options: GetAccessTokenOptions = {}): Promise<string> {
+    // Not `async`: the session's promise is returned as is, one hop less on the warm path.
+    return this.#session.getAccessToken(options?.forceRefresh === true);
   }
-  /** `fetch` with the token: relative URLs resolve against `apiBaseUrl`; other origins are refused. */
-  async fetch(input: string | URL | Request, init?: RequestInit): Promise<Response> {
-    void input; void init;
-    throw new ApiaxAuthError('closed', 'not implemented');
+
+  /**
+   * `fetch` with the token: relative URLs resolve against `apiBaseUrl`; other origins than
+   * `allowedOrigins` are refused (`origin_not_allowed`, nothing sent); a 401 triggers one shared
+   * renewal and one replay when the body can be replayed.
+   */
+  fetch(input: string | URL | Request, init?: RequestInit): Promise<Response> {
+    return this.#fetch(input, init);
   }
+
+  /** A snapshot: plain data, no secret. */
   status(): ApiaxAuthStatus {
-    throw new ApiaxAuthError('closed', 'not implemented');
+    return this.#session.status();
   }
-  /** Subscribes; returns the unsubscribe function. */
+
+  /**
+   * Subscribes to `token` (every successful grant or adoption), `retry` (a transient failure about
+   * to be retried) or `error` (a renewal failed; with no listener it is only logged). Returns the
+   * unsubscribe function.
+   */
   on<E extends keyof ApiaxAuthEvents>(event: E, listener: (payload: ApiaxAuthEvents[E]) => void): () => void {
-    void event; void listener;
-    return () => {};
+    return this.#events.on(event, listener);
   }
+
+  /**
+   * Stops timers and retries, optionally ends the Keycloak session (`logout: true`), closes the
+   * store. Afterwards every call fails with `closed`. Never throws: a failed logout is logged and
+   * emitted as `error`.
+   */
   async close(options: CloseOptions = {}): Promise<void> {
-    void options;
+    this.#closing ??= this.#session.close(options.logout === true);
+    await this.#closing;
   }
 }
 
 /** Creates a client; options fall back to `APIAX_*` environment variables. Sends nothing until first use. */
 export function createApiaxAuth(options: ApiaxAuthOptions = {}): ApiaxAuth {
   return new ApiaxAuth(options);
+}
+
+/** The store key of an account: readable, stable across processes, never derived from a secret. */
+export function storeKeyOf(options: Pick<ResolvedOptions, 'issuer' | 'clientId' | 'username'>): string {
+  return `apiax-auth:v1:${options.issuer}#${options.clientId}#${options.username}`;
+}
+
+function createRedactor(options: ResolvedOptions): Redactor {
+  const redactor = new Redactor();
+  redactor.addPermanent(options.password);
+  if (options.assertion !== undefined) {
+    redactor.addPermanent(options.assertion.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString());
+  }
+  return redactor;
 }

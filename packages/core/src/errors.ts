@@ -50,7 +50,27 @@ export class ApiaxAuthError extends Error {
     if (options.oauthError !== undefined) this.oauthError = options.oauthError;
   }
 
+  /** Plain data for `JSON.stringify` and structured loggers: no `cause`, no stack. */
   toJSON(): Record<string, unknown> {
     return { name: this.name, code: this.code, message: this.message, retryable: this.retryable, status: this.status, oauthError: this.oauthError };
   }
+}
+
+/** Codes of rejected logins: the credentials (or the client) are wrong; sending them again cannot help. */
+export const LOGIN_REJECTION_CODES: ReadonlySet<ApiaxAuthErrorCode> = new Set<ApiaxAuthErrorCode>([
+  'invalid_credentials',
+  'account_disabled',
+  'account_not_set_up',
+  'client_rejected',
+  'assertion_rejected',
+]);
+
+/** Whether an error means "a login with these credentials was refused" (never retried automatically). */
+export function isLoginRejection(error: ApiaxAuthError): boolean {
+  return LOGIN_REJECTION_CODES.has(error.code);
+}
+
+/** Builds the `invalid_config` error; the message always names the option (and its variable). */
+export function invalidConfig(option: string, problem: string): ApiaxAuthError {
+  return new ApiaxAuthError('invalid_config', `Invalid apiax-auth configuration: ${option} ${problem}`);
 }

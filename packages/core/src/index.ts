@@ -10,6 +10,6 @@ export type {
 } from './client.js';
 export { ApiaxAuthError } from './errors.js';
 export type { ApiaxAuthErrorCode, ApiaxAuthErrorOptions } from './errors.js';
-export type { ApiaxAssertionOptions, ApiaxAuthLogger, ApiaxAuthOptions } from './options.js';
+export type { ApiaxAssertionOptions, ApiaxAuthEnv, ApiaxAuthEnvVariable, ApiaxAuthLogger, ApiaxAuthOptions } from './options.js';
 export { MemoryTokenStore } from './memory-store.js';
 export type { TokenRecord, TokenStore, TokenStoreLockOptions } from './store.js';

@@ -1,15 +1,64 @@
-import type { TokenRecord, TokenStore } from './store.js';
+import type { TokenRecord, TokenStore, TokenStoreLockOptions } from './store.js';
 
-/** The default store: records live in this process only. */
+/**
+ * The default store: records live in this process only. Its `withLock` is an in-process mutex per
+ * key, so several clients of the same account sharing one `MemoryTokenStore` share one grant.
+ */
 export class MemoryTokenStore implements TokenStore {
   readonly #records = new Map<string, TokenRecord>();
+  /** Per key: settles once the current holder and everyone queued before the last arrival are done. */
+  readonly #queues = new Map<string, Promise<void>>();
+
   async get(key: string): Promise<TokenRecord | null> {
-    return this.#records.get(key) ?? null;
+    const record = this.#records.get(key);
+    // Copies: a caller mutating what it got must not change what others read.
+    return record === undefined ? null : { ...record };
   }
+
   async set(key: string, record: TokenRecord): Promise<void> {
-    this.#records.set(key, record);
+    this.#records.set(key, { ...record });
   }
+
   async delete(key: string): Promise<void> {
     this.#records.delete(key);
   }
+
+  /**
+   * Runs `critical` once the previous holders of `key` are done, or after `waitMs` (then without
+   * the lock, as the contract says); a holder is considered gone after `ttlMs`.
+   */
+  async withLock<T>(key: string, critical: () => Promise<T>, options: TokenStoreLockOptions): Promise<T> {
+    const previous = this.#queues.get(key) ?? Promise.resolve();
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const queue = previous.then(() => held);
+    this.#queues.set(key, queue);
+
+    await waitAtMost(previous, options.waitMs, options.signal);
+    const expiry = setTimeout(release, options.ttlMs);
+    expiry.unref?.();
+    try {
+      return await critical();
+    } finally {
+      clearTimeout(expiry);
+      release();
+      if (this.#queues.get(key) === queue) this.#queues.delete(key);
+    }
+  }
+}
+
+function waitAtMost(promise: Promise<void>, ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    timer.unref?.();
+    signal?.addEventListener('abort', done, { once: true });
+    void promise.then(done);
+  });
 }

@@ -1,4 +1,6 @@
 import type { KeyObject, JsonWebKey } from 'node:crypto';
+import { loadAssertionKey } from './assertion.js';
+import { invalidConfig } from './errors.js';
 import type { TokenStore } from './store.js';
 
 /** Anything with the four levels: `console`, pino, winston... */
@@ -62,8 +64,278 @@ export interface ApiaxAuthOptions {
   maxRetries?: number;
   /** After a login is rejected, calls fail fast for this long instead of sending the password again (ms); default 5 min. */
   loginCooldownMs?: number;
+  /** First delay of the retry backoff (ms); it doubles per attempt, with jitter; default 500. */
+  retryBaseDelayMs?: number;
+  /** Longest delay between two retries (ms); default 30 s. */
+  retryMaxDelayMs?: number;
   /** Keep the session warm with `unref`'d timers, without traffic; default false. */
   background?: boolean;
-  /** Environment to read `APIAX_*` from; default `process.env`. */
-  env?: Record<string, string | undefined>;
+  /** Environment to read `APIAX_*` from; default `process.env`. Accepts `process.env`, a plain object, or a fake's `env`. */
+  env?: ApiaxAuthEnv;
+}
+
+/** The variables read from the environment. */
+export type ApiaxAuthEnvVariable =
+  | 'APIAX_USERNAME'
+  | 'APIAX_PASSWORD'
+  | 'APIAX_CLIENT_ID'
+  | 'APIAX_ISSUER'
+  | 'APIAX_TOKEN_URL'
+  | 'APIAX_API_URL'
+  | 'APIAX_API_KEY'
+  | 'APIAX_ASSERTION_KEY'
+  | 'APIAX_ASSERTION_SUBJECT'
+  | 'APIAX_ASSERTION_ISSUER';
+
+/**
+ * An environment: `process.env`, any object with `APIAX_*` keys (an interface without an index
+ * signature, such as the fake's `env`, fits too).
+ */
+export type ApiaxAuthEnv = { readonly [variable in ApiaxAuthEnvVariable]?: string | undefined };
+
+/** Production defaults (APIAX.md). */
+export const DEFAULT_ISSUER = 'https://auth.apiax.io/auth/realms/apiax';
+export const DEFAULT_API_BASE_URL = 'https://rule-engine.apiax.io';
+export const DEFAULT_CLIENT_ID = 'integration-api';
+
+/** Tuning defaults; documented in the README's options table. */
+export const DEFAULTS = {
+  expiryMarginMs: 10_000,
+  requestTimeoutMs: 10_000,
+  maxRetries: 4,
+  loginCooldownMs: 5 * 60_000,
+  retryBaseDelayMs: 500,
+  retryMaxDelayMs: 30_000,
+  assertionLifetimeSeconds: 60,
+} as const;
+
+/** The 2FA settings after validation: the key is parsed once, here. */
+export interface ResolvedAssertion {
+  privateKey: KeyObject;
+  subject: string;
+  issuer: string;
+  lifetimeSeconds: number;
+}
+
+/** Every option validated and defaulted. Holds secrets: never log it. */
+export interface ResolvedOptions {
+  username: string;
+  password: string;
+  clientId: string;
+  issuer: string;
+  tokenEndpoint: string;
+  logoutEndpoint: string;
+  revocationEndpoint: string;
+  apiBaseUrl: URL;
+  apiKey: string | undefined;
+  allowedOrigins: ReadonlySet<string>;
+  assertion: ResolvedAssertion | undefined;
+  store: TokenStore | undefined;
+  fetch: typeof globalThis.fetch;
+  now: () => number;
+  logger: ApiaxAuthLogger | undefined;
+  /** `undefined`: the default, which depends on each token's lifetime (see policy.ts). */
+  refreshWindowMs: number | undefined;
+  expiryMarginMs: number;
+  requestTimeoutMs: number;
+  maxRetries: number;
+  loginCooldownMs: number;
+  retryBaseDelayMs: number;
+  retryMaxDelayMs: number;
+  background: boolean;
+}
+
+type Env = ApiaxAuthEnv;
+
+/**
+ * Reads options, then `APIAX_*` variables, then defaults; validates everything. Throws
+ * `invalid_config` naming the option (and its variable). Sends nothing.
+ */
+export function resolveOptions(options: ApiaxAuthOptions = {}): ResolvedOptions {
+  if (options === null || typeof options !== 'object') throw invalidConfig('options', 'must be an object');
+  const env: Env = options.env ?? (typeof process === 'undefined' ? {} : process.env);
+
+  const username = requiredString(options.username, env, 'username', 'APIAX_USERNAME');
+  const password = requiredString(options.password, env, 'password', 'APIAX_PASSWORD');
+  const assertion = resolveAssertion(options.assertion, env);
+
+  const issuer = trimTrailingSlashes(
+    secureUrl(optionalString(options.issuer, env, 'issuer', 'APIAX_ISSUER') ?? DEFAULT_ISSUER, 'issuer (APIAX_ISSUER)').href,
+  );
+  const tokenEndpoint = secureUrl(
+    optionalString(options.tokenEndpoint, env, 'tokenEndpoint', 'APIAX_TOKEN_URL') ?? `${issuer}/protocol/openid-connect/token`,
+    'tokenEndpoint (APIAX_TOKEN_URL)',
+  ).href;
+  const apiBaseUrl = secureUrl(
+    optionalString(options.apiBaseUrl, env, 'apiBaseUrl', 'APIAX_API_URL') ?? DEFAULT_API_BASE_URL,
+    'apiBaseUrl (APIAX_API_URL)',
+  );
+
+  return {
+    username,
+    password,
+    clientId: optionalString(options.clientId, env, 'clientId', 'APIAX_CLIENT_ID') ?? assertion?.subject ?? DEFAULT_CLIENT_ID,
+    issuer,
+    tokenEndpoint,
+    logoutEndpoint: `${issuer}/protocol/openid-connect/logout`,
+    revocationEndpoint: `${issuer}/protocol/openid-connect/revoke`,
+    apiBaseUrl,
+    apiKey: optionalString(options.apiKey, env, 'apiKey', 'APIAX_API_KEY'),
+    allowedOrigins: resolveAllowedOrigins(options.allowedOrigins, apiBaseUrl),
+    assertion,
+    store: resolveStore(options.store),
+    // Looked up per call, so tools that patch globalThis.fetch later (msw, undici mocks) still apply.
+    fetch: functionOption(options.fetch, 'fetch') ?? ((input, init) => globalThis.fetch(input, init)),
+    now: functionOption(options.now, 'now') ?? Date.now,
+    logger: resolveLogger(options.logger),
+    refreshWindowMs: numberOption(options.refreshWindowMs, 'refreshWindowMs', { min: 0 }),
+    expiryMarginMs: numberOption(options.expiryMarginMs, 'expiryMarginMs', { min: 0 }) ?? DEFAULTS.expiryMarginMs,
+    requestTimeoutMs: numberOption(options.requestTimeoutMs, 'requestTimeoutMs', { min: 1, max: 2 ** 31 - 1 }) ?? DEFAULTS.requestTimeoutMs,
+    maxRetries: numberOption(options.maxRetries, 'maxRetries', { min: 0, max: 100, integer: true }) ?? DEFAULTS.maxRetries,
+    loginCooldownMs: numberOption(options.loginCooldownMs, 'loginCooldownMs', { min: 0 }) ?? DEFAULTS.loginCooldownMs,
+    retryBaseDelayMs: numberOption(options.retryBaseDelayMs, 'retryBaseDelayMs', { min: 0, max: 2 ** 31 - 1 }) ?? DEFAULTS.retryBaseDelayMs,
+    retryMaxDelayMs: numberOption(options.retryMaxDelayMs, 'retryMaxDelayMs', { min: 0, max: 2 ** 31 - 1 }) ?? DEFAULTS.retryMaxDelayMs,
+    background: booleanOption(options.background, 'background') ?? false,
+  };
+}
+
+/** Empty variables count as unset (`APIAX_API_KEY=` in a .env file). */
+function fromEnv(env: Env, variable: ApiaxAuthEnvVariable): string | undefined {
+  const value = env[variable];
+  return value === undefined || value.trim() === '' ? undefined : value;
+}
+
+function optionalString(value: unknown, env: Env, option: string, variable: ApiaxAuthEnvVariable): string | undefined {
+  if (value === undefined) return fromEnv(env, variable);
+  if (typeof value !== 'string' || value.trim() === '') throw invalidConfig(option, 'must be a non-empty string');
+  return value;
+}
+
+function requiredString(value: unknown, env: Env, option: string, variable: ApiaxAuthEnvVariable): string {
+  const resolved = optionalString(value, env, option, variable);
+  if (resolved === undefined) throw invalidConfig(option, `is required (pass the ${option} option or set ${variable})`);
+  return resolved;
+}
+
+function resolveAssertion(value: ApiaxAssertionOptions | undefined, env: Env): ResolvedAssertion | undefined {
+  if (value === undefined) {
+    const pem = fromEnv(env, 'APIAX_ASSERTION_KEY');
+    const subject = fromEnv(env, 'APIAX_ASSERTION_SUBJECT');
+    if (pem === undefined && subject === undefined) return undefined;
+    if (pem === undefined) throw invalidConfig('assertion.privateKey (APIAX_ASSERTION_KEY)', 'is required when APIAX_ASSERTION_SUBJECT is set');
+    if (subject === undefined) throw invalidConfig('assertion.subject (APIAX_ASSERTION_SUBJECT)', 'is required when APIAX_ASSERTION_KEY is set');
+    return {
+      privateKey: loadAssertionKey(pem, 'assertion.privateKey (APIAX_ASSERTION_KEY)'),
+      subject,
+      issuer: fromEnv(env, 'APIAX_ASSERTION_ISSUER') ?? subject,
+      lifetimeSeconds: DEFAULTS.assertionLifetimeSeconds,
+    };
+  }
+  if (value === null || typeof value !== 'object') throw invalidConfig('assertion', 'must be an object { privateKey, subject, issuer?, lifetimeSeconds? }');
+  if (typeof value.subject !== 'string' || value.subject.trim() === '') throw invalidConfig('assertion.subject', 'must be a non-empty string');
+  if (value.issuer !== undefined && (typeof value.issuer !== 'string' || value.issuer.trim() === '')) {
+    throw invalidConfig('assertion.issuer', 'must be a non-empty string');
+  }
+  return {
+    privateKey: loadAssertionKey(value.privateKey, 'assertion.privateKey'),
+    subject: value.subject,
+    issuer: value.issuer ?? value.subject,
+    lifetimeSeconds:
+      numberOption(value.lifetimeSeconds, 'assertion.lifetimeSeconds', { min: 1, max: 3600, integer: true }) ?? DEFAULTS.assertionLifetimeSeconds,
+  };
+}
+
+/** Loopback hosts, where plain http is acceptable (local fakes, sidecars): localhost, 127.0.0.0/8, ::1. */
+export function isLoopbackHost(hostname: string): boolean {
+  const host = hostname.toLowerCase().replace(/^\[|\]$/g, '');
+  if (host === 'localhost' || host.endsWith('.localhost') || host === '::1') return true;
+  return /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+}
+
+function secureUrl(value: string, option: string): URL {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw invalidConfig(option, 'is not a valid absolute URL');
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw invalidConfig(option, 'must be an https URL');
+  if (url.protocol === 'http:' && !isLoopbackHost(url.hostname)) {
+    throw invalidConfig(option, `must use https (http is only accepted on loopback hosts, not ${url.hostname})`);
+  }
+  if (url.username !== '' || url.password !== '') throw invalidConfig(option, 'must not embed credentials');
+  return url;
+}
+
+function trimTrailingSlashes(href: string): string {
+  return href.replace(/\/+$/, '');
+}
+
+function resolveAllowedOrigins(value: unknown, apiBaseUrl: URL): ReadonlySet<string> {
+  const origins = new Set<string>([apiBaseUrl.origin]);
+  if (value === undefined) return origins;
+  if (!Array.isArray(value)) throw invalidConfig('allowedOrigins', 'must be an array of origins like "https://rule-engine.apiax.io"');
+  for (const [index, origin] of value.entries()) {
+    if (typeof origin !== 'string') throw invalidConfig(`allowedOrigins[${index}]`, 'must be a string');
+    origins.add(secureUrl(origin, `allowedOrigins[${index}]`).origin);
+  }
+  return origins;
+}
+
+function resolveStore(value: unknown): TokenStore | undefined {
+  if (value === undefined) return undefined;
+  const store = value as TokenStore;
+  const complete =
+    store !== null &&
+    typeof store === 'object' &&
+    typeof store.get === 'function' &&
+    typeof store.set === 'function' &&
+    typeof store.delete === 'function' &&
+    (store.withLock === undefined || typeof store.withLock === 'function');
+  if (!complete) throw invalidConfig('store', 'must implement TokenStore: get, set, delete (and optionally withLock, close)');
+  return store;
+}
+
+function resolveLogger(value: unknown): ApiaxAuthLogger | undefined {
+  if (value === undefined) return undefined;
+  const logger = value as ApiaxAuthLogger;
+  const levels = ['debug', 'info', 'warn', 'error'] as const;
+  if (logger === null || typeof logger !== 'object' || !levels.every((level) => typeof logger[level] === 'function')) {
+    throw invalidConfig('logger', 'must have debug, info, warn and error methods (console, pino...)');
+  }
+  return logger;
+}
+
+function functionOption<F>(value: F | undefined, option: string): F | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'function') throw invalidConfig(option, 'must be a function');
+  return value;
+}
+
+function booleanOption(value: unknown, option: string): boolean | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'boolean') throw invalidConfig(option, 'must be true or false');
+  return value;
+}
+
+interface NumberBounds {
+  min: number;
+  max?: number;
+  integer?: boolean;
+}
+
+function numberOption(value: unknown, option: string, bounds: NumberBounds): number | undefined {
+  if (value === undefined) return undefined;
+  const max = bounds.max ?? Number.MAX_SAFE_INTEGER;
+  const valid =
+    typeof value === 'number' &&
+    Number.isFinite(value) &&
+    value >= bounds.min &&
+    value <= max &&
+    (!bounds.integer || Number.isInteger(value));
+  if (!valid) {
+    const kind = bounds.integer ? 'an integer' : 'a number';
+    throw invalidConfig(option, `must be ${kind} between ${bounds.min} and ${max}`);
+  }
+  return value;
 }

@@ -4,12 +4,15 @@
  */
 export interface TokenRecord {
   accessToken: string;
-  /** When the access token expires, by the local clock of the instance that received it. */
+  /** When the access token expires, by the local clock of the instance that obtained it (counted from {@link obtainedAt}). */
   accessTokenExpiresAt: number;
   refreshToken: string | null;
   /** When the refresh token (the Keycloak session) expires; `null` when the server did not say. */
   refreshTokenExpiresAt: number | null;
-  /** When the grant's response was received (local clock). */
+  /**
+   * When the grant's request was sent (local clock). Lifetimes count from here: the server issued the
+   * token after this instant, so the request's duration never inflates an expiry.
+   */
   obtainedAt: number;
   /** When the password login that started this Keycloak session happened. */
   sessionStartedAt: number;

@@ -1,0 +1,253 @@
+import { parseRetryAfter } from './backoff.js';
+import { ApiaxAuthError, type ApiaxAuthErrorCode } from './errors.js';
+import type { Redactor } from './redaction.js';
+
+/** Which request failed. */
+export type GrantKind = 'password' | 'refresh' | 'logout';
+
+/**
+ * A failed token-endpoint request, classified for the session:
+ * - `refresh-rejected`: `invalid_grant` on a refresh (expired, session ended, rotated): log in again, silently;
+ * - `rejected`: the server refused the request as such (credentials, client, assertion): never retried;
+ * - `transient`: 5xx, HTML pages, timeouts, resets, malformed bodies: retried with backoff.
+ */
+export type GrantFailure =
+  | { kind: 'refresh-rejected'; error: ApiaxAuthError }
+  | { kind: 'rejected'; error: ApiaxAuthError }
+  | { kind: 'transient'; error: ApiaxAuthError; retryAfterMs?: number };
+
+/** What the session needs to know about the account to word messages (never a secret). */
+export interface ErrorContext {
+  grant: GrantKind;
+  username: string;
+  redactor: Redactor;
+}
+
+const DESCRIPTION_MAX_LENGTH = 200;
+const ASSERTION_FAILURE = /client authentication with signed jwt failed/i;
+const NETWORK_CODES = new Set([
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'ECONNABORTED',
+  'EPIPE',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ENETUNREACH',
+  'EHOSTUNREACH',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CLOSED',
+  'UND_ERR_CONNECT_TIMEOUT',
+]);
+
+/**
+ * Classifies whatever a grant request threw (openid-client's `ResponseBodyError`, `ClientError`,
+ * `WWWAuthenticateChallengeError`, undici's `TypeError: fetch failed`, an abort...) into an
+ * {@link ApiaxAuthError} with a redacted cause: the original error is never attached, since it may
+ * reference the response, its body or the request.
+ */
+export async function classifyGrantError(thrown: unknown, context: ErrorContext): Promise<GrantFailure> {
+  if (thrown instanceof ApiaxAuthError) {
+    return thrown.retryable ? { kind: 'transient', error: thrown } : { kind: 'rejected', error: thrown };
+  }
+  const error = thrown as { name?: unknown; code?: unknown; cause?: unknown; message?: unknown; response?: unknown } | null;
+  const name = typeof error?.name === 'string' ? error.name : 'Error';
+  const cause = redactedCause(thrown, context.redactor);
+
+  const body = await oauthErrorBody(thrown);
+  if (body !== undefined) return classifyOAuthError(body, context, cause);
+
+  const response = responseOf(thrown);
+  if (response !== undefined) {
+    const status = response.status;
+    const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'), Date.now());
+    const html = /text\/html/i.test(response.headers.get('content-type') ?? '');
+    await response.body?.cancel().catch(() => undefined);
+    const code: ApiaxAuthErrorCode = status >= 500 || status === 429 || status === 408 ? 'server_error' : 'invalid_response';
+    const what = html ? 'an HTML page' : 'an unexpected response';
+    const failure: GrantFailure = {
+      kind: 'transient',
+      error: new ApiaxAuthError(code, `The Apiax token endpoint answered HTTP ${status} with ${what} (${requestLabel(context)})`, {
+        retryable: true,
+        status,
+        cause,
+      }),
+    };
+    if (retryAfterMs !== undefined) failure.retryAfterMs = retryAfterMs;
+    return failure;
+  }
+
+  const code = typeof error?.code === 'string' ? error.code : undefined;
+  if (isTimeout(thrown)) {
+    return transient('timeout', `The Apiax token endpoint did not answer in time (${requestLabel(context)})`, cause);
+  }
+  if (name === 'TypeError' && (error?.message === 'fetch failed' || networkCode(thrown) !== undefined)) {
+    const networkError = networkCode(thrown);
+    return transient(
+      'unreachable',
+      `The Apiax token endpoint is unreachable${networkError ? ` (${networkError})` : ''} (${requestLabel(context)})`,
+      cause,
+    );
+  }
+  if (code === 'OAUTH_HTTP_REQUEST_FORBIDDEN' || code === 'OAUTH_REQUEST_PROTOCOL_FORBIDDEN') {
+    return {
+      kind: 'rejected',
+      error: new ApiaxAuthError('invalid_config', 'Invalid apiax-auth configuration: tokenEndpoint must use https', { cause }),
+    };
+  }
+  // Unparseable JSON, missing fields, an unsupported token_type: the body was not a token response.
+  return transient('invalid_response', `The Apiax token endpoint sent an unusable response (${requestLabel(context)})`, cause);
+}
+
+function classifyOAuthError(body: OAuthErrorBody, context: ErrorContext, cause: Error): GrantFailure {
+  const description = sanitizeDescription(body.error_description, context.redactor);
+  const detail = description ? `${body.error}: ${description}` : body.error;
+  const options = { status: body.status, oauthError: body.error, cause };
+  const user = `user "${context.username}"`;
+
+  if (body.error === 'invalid_grant') {
+    if (context.grant === 'refresh' || context.grant === 'logout') {
+      return {
+        kind: 'refresh-rejected',
+        error: new ApiaxAuthError('invalid_credentials', `The Apiax session can no longer be refreshed (${detail})`, options),
+      };
+    }
+    if (/account disabled/i.test(description) && !/temporarily/i.test(description)) {
+      return rejected('account_disabled', `Apiax refused the login of ${user}: the account is disabled (${detail}). Not retried.`, options);
+    }
+    if (/not fully set up/i.test(description)) {
+      return rejected(
+        'account_not_set_up',
+        `Apiax refused the login of ${user}: the account has pending required actions (${detail}). Not retried.`,
+        options,
+      );
+    }
+    return rejected(
+      'invalid_credentials',
+      `Apiax refused the login of ${user}: wrong username or password, or the account is locked (${detail}). ` +
+        'Not retried, so that brute-force protection does not lock the account.',
+      options,
+    );
+  }
+  if ((body.error === 'invalid_client' || body.error === 'unauthorized_client') && ASSERTION_FAILURE.test(description)) {
+    return rejected('assertion_rejected', `Apiax refused the 2FA client assertion (${detail}). Not retried.`, options);
+  }
+  if (body.error === 'invalid_client' || body.error === 'unauthorized_client' || body.error === 'unsupported_grant_type') {
+    return rejected('client_rejected', `Apiax refused the client (${detail}). Not retried: check clientId.`, options);
+  }
+  if (body.error === 'invalid_request' || body.error === 'invalid_scope' || body.error === 'access_denied') {
+    return rejected('client_rejected', `Apiax refused the ${requestLabel(context)} (${detail}). Not retried.`, options);
+  }
+  // temporarily_unavailable, unknown_error, or anything new: worth another try.
+  return {
+    kind: 'transient',
+    error: new ApiaxAuthError('server_error', `The Apiax token endpoint failed (${detail})`, { ...options, retryable: true }),
+  };
+}
+
+interface OAuthErrorBody {
+  error: string;
+  error_description: string | undefined;
+  status: number;
+}
+
+/**
+ * The `{ error, error_description }` of a 4xx answer: from openid-client's `ResponseBodyError`, or
+ * read from the response of a `WWWAuthenticateChallengeError` (a 401 with `WWW-Authenticate`,
+ * which openid-client raises before looking at the JSON body).
+ */
+async function oauthErrorBody(thrown: unknown): Promise<OAuthErrorBody | undefined> {
+  const error = thrown as { name?: unknown; error?: unknown; error_description?: unknown; status?: unknown } | null;
+  if (error?.name === 'ResponseBodyError' && typeof error.error === 'string' && typeof error.status === 'number') {
+    return {
+      error: error.error,
+      error_description: typeof error.error_description === 'string' ? error.error_description : undefined,
+      status: error.status,
+    };
+  }
+  if (error?.name === 'WWWAuthenticateChallengeError') {
+    const response = responseOf(thrown);
+    if (response === undefined) return undefined;
+    try {
+      const json = (await response.clone().json()) as { error?: unknown; error_description?: unknown };
+      if (typeof json.error === 'string' && json.error !== '') {
+        return {
+          error: json.error,
+          error_description: typeof json.error_description === 'string' ? json.error_description : undefined,
+          status: response.status,
+        };
+      }
+    } catch {
+      // Not JSON: fall through to the status-based classification.
+    }
+  }
+  return undefined;
+}
+
+/** The `Response` a library error carries (openid-client puts it in `cause` or `response`). */
+function responseOf(thrown: unknown): Response | undefined {
+  const error = thrown as { cause?: unknown; response?: unknown } | null;
+  if (error?.response instanceof Response) return error.response;
+  if (error?.cause instanceof Response) return error.cause;
+  return undefined;
+}
+
+function isTimeout(thrown: unknown): boolean {
+  const error = thrown as { name?: unknown; code?: unknown; cause?: unknown } | null;
+  if (error?.code === 'OAUTH_TIMEOUT' || error?.code === 'OAUTH_ABORT') return true;
+  if (error?.name === 'TimeoutError' || error?.name === 'AbortError') return true;
+  const cause = error?.cause as { name?: unknown } | undefined;
+  return cause?.name === 'TimeoutError' || cause?.name === 'AbortError';
+}
+
+/** The system error code of a network failure, looking through `cause` chains (undici nests them). */
+function networkCode(thrown: unknown): string | undefined {
+  let current: unknown = thrown;
+  for (let depth = 0; depth < 5 && current !== null && typeof current === 'object'; depth += 1) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string' && NETWORK_CODES.has(code)) return code;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
+/**
+ * A stand-in for the original error: its name, code and scrubbed message, and nothing else (no
+ * response, no body, no request, no nested cause that could hold one).
+ */
+export function redactedCause(thrown: unknown, redactor: Redactor): Error {
+  const error = thrown as { name?: unknown; message?: unknown; code?: unknown } | null;
+  const name = typeof error?.name === 'string' ? error.name : 'Error';
+  const message = typeof error?.message === 'string' ? redactor.scrub(error.message).slice(0, DESCRIPTION_MAX_LENGTH) : '';
+  const codes = [error?.code, networkCode(thrown)].filter((code): code is string => typeof code === 'string');
+  const cause = new Error(message);
+  cause.name = name;
+  const uniqueCodes = [...new Set(codes)];
+  if (uniqueCodes.length > 0) Object.defineProperty(cause, 'code', { value: uniqueCodes.join(' '), enumerable: true });
+  // The stack would name our frames only, but keep it short and deterministic.
+  cause.stack = `${name}: ${message}`;
+  return cause;
+}
+
+function sanitizeDescription(description: string | undefined, redactor: Redactor): string {
+  if (description === undefined) return '';
+  return redactor.scrub(description).replace(/\s+/g, ' ').trim().slice(0, DESCRIPTION_MAX_LENGTH);
+}
+
+function requestLabel(context: ErrorContext): string {
+  switch (context.grant) {
+    case 'password':
+      return 'login';
+    case 'refresh':
+      return 'refresh';
+    case 'logout':
+      return 'logout';
+  }
+}
+
+function rejected(code: ApiaxAuthErrorCode, message: string, options: ConstructorParameters<typeof ApiaxAuthError>[2]): GrantFailure {
+  return { kind: 'rejected', error: new ApiaxAuthError(code, message, { ...options, retryable: false }) };
+}
+
+function transient(code: ApiaxAuthErrorCode, message: string, cause: Error): GrantFailure {
+  return { kind: 'transient', error: new ApiaxAuthError(code, message, { retryable: true, cause }) };
+}

@@ -1,0 +1,148 @@
+import * as client from 'openid-client';
+import { CLIENT_ASSERTION_TYPE, signClientAssertion } from './assertion.js';
+import { classifyGrantError, type GrantFailure, type GrantKind } from './error-mapping.js';
+import { isLoopbackHost, type ResolvedOptions } from './options.js';
+import type { Redactor } from './redaction.js';
+
+/** A grant's outcome: the raw token response with its local receipt time, or a classified failure. */
+export type GrantOutcome =
+  | { ok: true; response: Record<string, unknown>; requestedAt: number }
+  | { ok: false; failure: GrantFailure };
+
+export type LogoutOutcome = { ok: true; sessionWasActive: boolean } | { ok: false; failure: GrantFailure };
+
+/** The three requests the engine sends to Keycloak. The only module that talks to openid-client. */
+export interface Grants {
+  /** `grant_type=password` (+ a fresh client assertion in 2FA). */
+  password(): Promise<GrantOutcome>;
+  /** `grant_type=refresh_token` (+ a fresh client assertion in 2FA). */
+  refresh(refreshToken: string): Promise<GrantOutcome>;
+  /** Keycloak's logout: a form POST ending the SSO session (not an OAuth standard, so not in openid-client). */
+  logout(refreshToken: string): Promise<LogoutOutcome>;
+}
+
+export function createGrants(options: ResolvedOptions, redactor: Redactor): Grants {
+  const fetchWithTimeout = withTimeout(options.fetch, options.requestTimeoutMs);
+  const config = new client.Configuration(
+    // Static metadata: no discovery request, so the first token costs exactly one request.
+    { issuer: options.issuer, token_endpoint: options.tokenEndpoint, revocation_endpoint: options.revocationEndpoint },
+    options.clientId,
+    undefined,
+    clientAuthentication(options),
+  );
+  config[client.customFetch] = fetchWithTimeout;
+  // Our customFetch owns the timeout (requestTimeoutMs); openid-client's own 30 s default would be a second one.
+  config.timeout = 0;
+  if (new URL(options.tokenEndpoint).protocol === 'http:' && isLoopbackHost(new URL(options.tokenEndpoint).hostname)) {
+    client.allowInsecureRequests(config);
+  }
+
+  const fail = async (thrown: unknown, grant: GrantKind): Promise<{ ok: false; failure: GrantFailure }> => ({
+    ok: false,
+    failure: await classifyGrantError(thrown, { grant, username: options.username, redactor }),
+  });
+  const succeed = (response: client.TokenEndpointResponse, requestedAt: number): GrantOutcome => ({
+    ok: true,
+    // A plain copy: openid-client's result carries helper methods we do not need.
+    response: { ...response } as Record<string, unknown>,
+    requestedAt,
+  });
+
+  return {
+    async password() {
+      const requestedAt = options.now();
+      try {
+        return succeed(
+          await client.genericGrantRequest(config, 'password', { username: options.username, password: options.password }),
+          requestedAt,
+        );
+      } catch (error) {
+        return fail(error, 'password');
+      }
+    },
+    async refresh(refreshToken) {
+      const requestedAt = options.now();
+      try {
+        return succeed(await client.refreshTokenGrant(config, refreshToken), requestedAt);
+      } catch (error) {
+        return fail(error, 'refresh');
+      }
+    },
+    async logout(refreshToken) {
+      try {
+        const body = new URLSearchParams({ refresh_token: refreshToken });
+        await addClientAuthentication(options, body);
+        const response = await fetchWithTimeout(options.logoutEndpoint, {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded;charset=UTF-8', accept: 'application/json' },
+          body,
+          redirect: 'manual',
+        });
+        if (response.status === 204 || response.status === 200) {
+          await response.body?.cancel().catch(() => undefined);
+          return { ok: true, sessionWasActive: true };
+        }
+        const failure = await classifyGrantError(await asResponseError(response), {
+          grant: 'logout',
+          username: options.username,
+          redactor,
+        });
+        // 400 invalid_grant: the session (or the token) is already gone, which is what logout wanted.
+        if (failure.kind === 'refresh-rejected') return { ok: true, sessionWasActive: false };
+        return { ok: false, failure };
+      } catch (error) {
+        return fail(error, 'logout');
+      }
+    },
+  };
+}
+
+/**
+ * 1FA: `client_id` in the body (Keycloak's public `integration-api` client).
+ * 2FA: a fresh RS256 assertion per request and NO `client_id`, exactly as Apiax documents the 2FA
+ * login: Keycloak identifies the client by the assertion's `sub`, and a `client_id` that differs
+ * from it (say `APIAX_CLIENT_ID=integration-api` left over from 1FA) would make Keycloak refuse the
+ * request. Omitting it is valid RFC 7523 §3.1 and cannot mismatch.
+ */
+function clientAuthentication(options: ResolvedOptions): client.ClientAuth {
+  if (options.assertion === undefined) return client.None();
+  return async (_server, _client, body) => {
+    await addClientAuthentication(options, body);
+  };
+}
+
+async function addClientAuthentication(options: ResolvedOptions, body: URLSearchParams): Promise<void> {
+  if (options.assertion === undefined) {
+    body.set('client_id', options.clientId);
+    return;
+  }
+  body.delete('client_id');
+  body.set('client_assertion_type', CLIENT_ASSERTION_TYPE);
+  body.set('client_assertion', await signClientAssertion(options.assertion, options.tokenEndpoint, options.now()));
+}
+
+/** The user's `fetch`, with every token request bounded by `requestTimeoutMs` (and any caller signal kept). */
+function withTimeout(fetchImplementation: typeof globalThis.fetch, timeoutMs: number): client.CustomFetch {
+  return (url, init) => {
+    const timeout = AbortSignal.timeout(timeoutMs);
+    const signal = init.signal ? AbortSignal.any([init.signal, timeout]) : timeout;
+    return fetchImplementation(url, { ...init, signal } as RequestInit);
+  };
+}
+
+/** Shapes a non-2xx logout answer like openid-client's errors, so one classifier serves both. */
+async function asResponseError(response: Response): Promise<unknown> {
+  const contentType = response.headers.get('content-type') ?? '';
+  if (response.status >= 400 && response.status < 500 && /json/i.test(contentType)) {
+    try {
+      const json = (await response.clone().json()) as { error?: unknown; error_description?: unknown };
+      if (typeof json.error === 'string') {
+        await response.body?.cancel().catch(() => undefined);
+        return { name: 'ResponseBodyError', error: json.error, error_description: json.error_description, status: response.status };
+      }
+    } catch {
+      // Not JSON after all: classified by status below.
+    }
+  }
+  return { name: 'UnexpectedResponse', message: `HTTP ${response.status}`, cause: response };
+}
