@@ -13,3 +13,5 @@ export type { ApiaxAuthErrorCode, ApiaxAuthErrorOptions } from './errors.js';
 export type { ApiaxAssertionOptions, ApiaxAuthEnv, ApiaxAuthEnvVariable, ApiaxAuthLogger, ApiaxAuthOptions } from './options.js';
 export { MemoryTokenStore } from './memory-store.js';
 export type { TokenRecord, TokenStore, TokenStoreLockOptions } from './store.js';
+export { createRequestContext } from './request-context.js';
+export type { ApiaxRequestContext } from './request-context.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { decodeJwt, decodeProtectedHeader, jwtVerify } from 'jose';
 import { ApiaxAuthError, type ApiaxAssertionOptions } from '../src/index.js';
-import { recordingFetch, rsaKeyPair, startHarness, type RecordedRequest } from './helpers/harness.js';
+import { recordingFetch, rsaKeyPair, startHarness, type RecordedRequest } from './support/harness.js';
 
 const SUBJECT = 'MyCompany';
 

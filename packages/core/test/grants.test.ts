@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { recordingFetch, settled, startHarness } from './helpers/harness.js';
+import { recordingFetch, settled, startHarness } from './support/harness.js';
 
 describe('1FA grants over HTTP', () => {
   it('the first token costs exactly one request: a password grant, no discovery', async () => {

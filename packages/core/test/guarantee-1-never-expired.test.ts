@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { decodeJwt } from 'jose';
-import { settled, startHarness } from './helpers/harness.js';
+import { settled, startHarness } from './support/harness.js';
 
 /** Guarantee 1: no request is ever sent with an access token that has expired, by the local clock, with the margin. */
 describe('guarantee 1: never an expired token', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MemoryTokenStore } from '../src/index.js';
-import { settled, startHarness } from './helpers/harness.js';
+import { settled, startHarness } from './support/harness.js';
 
 const STORM = 10_000;
 

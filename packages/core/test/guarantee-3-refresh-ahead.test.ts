@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { settled, startHarness } from './helpers/harness.js';
+import { settled, startHarness } from './support/harness.js';
 
 /** Guarantee 3: in steady traffic no caller waits for a refresh. */
 describe('guarantee 3: refresh ahead of expiry', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ApiaxTokenEvent } from '../src/index.js';
-import { rsaKeyPair, settled, startHarness, tamperingFetch } from './helpers/harness.js';
+import { rsaKeyPair, settled, startHarness, tamperingFetch } from './support/harness.js';
 
 /** Guarantee 4: a refresh rejected with invalid_grant turns into a password login inside the same call. */
 describe('guarantee 4: silent re-login after a rejected refresh', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ApiaxAuthError } from '../src/index.js';
-import { startHarness, tamperingFetch } from './helpers/harness.js';
+import { startHarness, tamperingFetch } from './support/harness.js';
 
 async function rejections(promises: Array<Promise<unknown>>): Promise<ApiaxAuthError[]> {
   const results = await Promise.allSettled(promises);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ApiaxAuthError, ApiaxRetryEvent } from '../src/index.js';
-import { settled, startHarness } from './helpers/harness.js';
+import { settled, startHarness } from './support/harness.js';
 
 /** Guarantee 6: transient failures are retried with backoff, bounded; a valid token keeps serving meanwhile. */
 describe('guarantee 6: transient failures', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ApiaxTokenEvent } from '../src/index.js';
-import { settled, startHarness } from './helpers/harness.js';
+import { settled, startHarness } from './support/harness.js';
 
 /**
  * Guarantee 8: 14 days + 1 hour of steady traffic (one call per simulated minute, one clock shared

@@ -2,7 +2,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { ApiaxAuthError, createApiaxAuth, type ApiaxAuthOptions } from '../src/index.js';
 import { DEFAULTS, isLoopbackHost, resolveOptions } from '../src/options.js';
-import { track } from './helpers/harness.js';
+import { track } from './support/harness.js';
 
 const base: ApiaxAuthOptions = { env: {}, username: 'demo', password: 'demo' };
 

@@ -1,7 +1,7 @@
 import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { ApiaxAuthError, type ApiaxAuth, type ApiaxAuthOptions } from '../src/index.js';
-import { captureLogger, rsaKeyPair, settled, startHarness, type Harness } from './helpers/harness.js';
+import { captureLogger, rsaKeyPair, settled, startHarness, type Harness } from './support/harness.js';
 
 const PASSWORD = 'canary-PASSWORD-9f3a71';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ApiaxAuthError, MemoryTokenStore, type ApiaxAuthStatus, type ApiaxTokenEvent } from '../src/index.js';
-import { captureLogger, settled, startHarness } from './helpers/harness.js';
+import { captureLogger, settled, startHarness } from './support/harness.js';
 
 describe('status()', () => {
   it('walks signed-out → refreshing → valid → expired → refreshing → valid, as plain data', async () => {

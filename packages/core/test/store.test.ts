@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MemoryTokenStore, type TokenRecord, type TokenStore, type ApiaxTokenEvent } from '../src/index.js';
-import { captureLogger, startHarness } from './helpers/harness.js';
+import { captureLogger, startHarness } from './support/harness.js';
 
 const record = (accessToken: string): TokenRecord => ({
   accessToken,

@@ -5,23 +5,4 @@ export type { ApiaxProblemDetails } from './error-handler.js';
 export type { ApiaxRequestContext } from './request-context.js';
 
 // Core's public surface, so that installing this package is enough.
-export { ApiaxAuth, ApiaxAuthError, MemoryTokenStore, createApiaxAuth } from '@apiax-auth/core';
-export type {
-  ApiaxAssertionOptions,
-  ApiaxAuthEnv,
-  ApiaxAuthEnvVariable,
-  ApiaxAuthErrorCode,
-  ApiaxAuthErrorOptions,
-  ApiaxAuthEvents,
-  ApiaxAuthLogger,
-  ApiaxAuthOptions,
-  ApiaxAuthState,
-  ApiaxAuthStatus,
-  ApiaxRetryEvent,
-  ApiaxTokenEvent,
-  CloseOptions,
-  GetAccessTokenOptions,
-  TokenRecord,
-  TokenStore,
-  TokenStoreLockOptions,
-} from '@apiax-auth/core';
+export * from '@apiax-auth/core';

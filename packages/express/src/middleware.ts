@@ -1,6 +1,6 @@
-import { ApiaxAuthError, createApiaxAuth, type ApiaxAuth, type ApiaxAuthOptions } from '@apiax-auth/core';
+import { ApiaxAuthError, createApiaxAuth, createRequestContext, type ApiaxAuth, type ApiaxAuthOptions } from '@apiax-auth/core';
 import type { RequestHandler } from 'express';
-import type { ApiaxRequestContext } from './request-context.js';
+import './request-context.js';
 
 /** Options of {@link apiaxAuth}: core's client options, plus where to put the context on the request. */
 export interface ApiaxExpressOptions<Property extends string = 'apiax'> extends ApiaxAuthOptions {
@@ -53,10 +53,7 @@ export function apiaxAuth<Property extends string = 'apiax'>(
   assertRequestProperty(requestProperty);
   const auth = createApiaxAuth(clientOptions);
   // One frozen context for all requests: the client holds the state, the request holds a reference.
-  const context: ApiaxRequestContext = Object.freeze({
-    fetch: (input, init) => auth.fetch(input, init),
-    getAccessToken: (getOptions) => auth.getAccessToken(getOptions),
-  });
+  const context = createRequestContext(auth);
   const middleware: RequestHandler = (req, _res, next) => {
     (req as unknown as Record<string, unknown>)[requestProperty] = context;
     next();

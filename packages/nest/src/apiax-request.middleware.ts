@@ -1,6 +1,6 @@
-import { ApiaxAuth } from '@apiax-auth/core';
+import { ApiaxAuth, createRequestContext } from '@apiax-auth/core';
 import { Inject, Injectable, type NestMiddleware } from '@nestjs/common';
-import { createRequestContext, type ApiaxRequestContext } from './request-context.js';
+import type { ApiaxRequestContext } from './request-context.js';
 
 /** Sets `req.apiax` on every request; the module applies it to all routes. */
 @Injectable()

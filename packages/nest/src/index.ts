@@ -4,21 +4,4 @@ export type { ApiaxAuthModuleExtras, ApiaxAuthModuleOptions, ApiaxAuthOptionsFac
 export type { ApiaxRequestContext } from './request-context.js';
 
 // Core's public API, so installing this package is enough.
-export { ApiaxAuth, ApiaxAuthError, MemoryTokenStore, createApiaxAuth } from '@apiax-auth/core';
-export type {
-  ApiaxAssertionOptions,
-  ApiaxAuthErrorCode,
-  ApiaxAuthErrorOptions,
-  ApiaxAuthEvents,
-  ApiaxAuthLogger,
-  ApiaxAuthOptions,
-  ApiaxAuthState,
-  ApiaxAuthStatus,
-  ApiaxRetryEvent,
-  ApiaxTokenEvent,
-  CloseOptions,
-  GetAccessTokenOptions,
-  TokenRecord,
-  TokenStore,
-  TokenStoreLockOptions,
-} from '@apiax-auth/core';
+export * from '@apiax-auth/core';
