@@ -2,6 +2,10 @@ import { parseRetryAfter } from './backoff.js';
 import { ApiaxAuthError, type ApiaxAuthErrorCode } from './errors.js';
 import type { Redactor } from './redaction.js';
 
+/** openid-client's (oauth4webapi's) error codes: stable across versions, unlike class names in a bundle. */
+const RESPONSE_BODY_ERROR = 'OAUTH_RESPONSE_BODY_ERROR';
+const WWW_AUTHENTICATE_CHALLENGE = 'OAUTH_WWW_AUTHENTICATE_CHALLENGE';
+
 /** Which request failed. */
 export type GrantKind = 'password' | 'refresh' | 'logout';
 
@@ -156,15 +160,18 @@ interface OAuthErrorBody {
  * which openid-client raises before looking at the JSON body).
  */
 async function oauthErrorBody(thrown: unknown): Promise<OAuthErrorBody | undefined> {
-  const error = thrown as { name?: unknown; error?: unknown; error_description?: unknown; status?: unknown } | null;
-  if (error?.name === 'ResponseBodyError' && typeof error.error === 'string' && typeof error.status === 'number') {
+  // Recognised by `code`, never by `name`: openid-client sets `name` from the class name, which a
+  // bundler's minifier renames (`next build` does), and a renamed OAuth error would look transient:
+  // a wrong password retried until Keycloak locks the account.
+  const error = thrown as { code?: unknown; error?: unknown; error_description?: unknown; status?: unknown } | null;
+  if (error?.code === RESPONSE_BODY_ERROR && typeof error.error === 'string' && typeof error.status === 'number') {
     return {
       error: error.error,
       error_description: typeof error.error_description === 'string' ? error.error_description : undefined,
       status: error.status,
     };
   }
-  if (error?.name === 'WWWAuthenticateChallengeError') {
+  if (error?.code === WWW_AUTHENTICATE_CHALLENGE) {
     const response = responseOf(thrown);
     if (response === undefined) return undefined;
     try {
