@@ -1,0 +1,182 @@
+import { writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { DEMO_ENV, type DemoMode, type Environment } from '../shared/demo-settings.js';
+import { appEnvironment, resolveDemoMode } from './demo-mode.js';
+import type { FakeApiax } from '@apiax-auth/testing';
+import { fakeAdminUrl, startEmbeddedFake } from './embedded-fake.js';
+import { chooseDashboardPort } from './ports.js';
+import { signalGroup, spawnService, type ServiceProcess } from './service-process.js';
+import { waitForHttp } from './wait-for-http.js';
+
+/** The package root: `dist/orchestrator/run-demo.js` → `apps/demo`. */
+const PACKAGE_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const DIST_DIR = join(PACKAGE_DIR, 'dist');
+
+const START_TIMEOUT_MS = 60_000;
+/** Signals closer together than this are one Ctrl-C delivered twice. */
+const REPEATED_SIGNAL_MS = 1_000;
+
+/** What a running demo is made of; written to `DEMO_MANIFEST` (a path) for tools and tests. */
+export interface DemoManifest {
+  mode: DemoMode;
+  dashboardUrl: string;
+  expressUrl: string;
+  nestUrl: string;
+  fakeAdminUrl: string | null;
+  fakeApiUrl: string | null;
+  orchestratorPid: number;
+  appPids: number[];
+}
+
+/**
+ * Starts the fake (unless real credentials are set), the Express, Nest and Next apps, prints the one
+ * URL to open, and stops everything in order on Ctrl-C. Resolves with the exit code.
+ */
+export async function runDemo(env: Environment = process.env): Promise<number> {
+  const mode = resolveDemoMode(env);
+  const verbose = env.DEMO_VERBOSE === '1';
+  const services: ServiceProcess[] = [];
+  let fake: FakeApiax | null = null;
+  let shuttingDown: Promise<number> | null = null;
+
+  // Last resort if the orchestrator dies of an error: no app outlives it.
+  const killAllNow = (): void => {
+    for (const service of services) signalGroup(service.pid, 'SIGKILL');
+  };
+  process.on('exit', killAllNow);
+
+  const shutdown = (exitCode: number): Promise<number> => {
+    shuttingDown ??= (async () => {
+      // Dashboard first (it calls the others), then the apps (they log out), then the fake they log out of.
+      const dashboard = services.find((service) => service.name === 'next');
+      await dashboard?.stop();
+      await Promise.all(services.filter((service) => service !== dashboard).map((service) => service.stop()));
+      await fake?.close();
+      return exitCode;
+    })();
+    return shuttingDown;
+  };
+
+  const stopped = new Promise<number>((resolve) => {
+    let firstSignalAt: number | null = null;
+    const onSignal = (): void => {
+      if (firstSignalAt !== null) {
+        // One Ctrl-C often arrives twice (from the terminal, and forwarded by pnpm): only a second
+        // press, later, means the user does not want to wait for a clean stop.
+        if (Date.now() - firstSignalAt < REPEATED_SIGNAL_MS) return;
+        killAllNow();
+        process.exit(130);
+      }
+      firstSignalAt = Date.now();
+      console.log('\n  Stopping the demo…');
+      void shutdown(0).then(resolve);
+    };
+    for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, onSignal);
+  });
+
+  const failed = (reason: string, service?: ServiceProcess): Promise<number> => {
+    console.error(`\n  The demo could not keep running: ${reason}`);
+    if (service !== undefined && !verbose) {
+      const output = service.recentOutput();
+      if (output.length > 0) console.error(`  Last output of ${service.name}:\n${output.map((line) => `    ${line}`).join('\n')}`);
+    }
+    return shutdown(1);
+  };
+
+  try {
+    if (mode === 'fake') fake = await startEmbeddedFake(env);
+    const childEnv = appEnvironment(env, mode, fake === null ? null : { env: fake.env, adminUrl: fakeAdminUrl(fake) });
+
+    const startApp = (name: 'express' | 'nest'): ServiceProcess => {
+      const service = spawnService({
+        name,
+        args: [join(DIST_DIR, 'apps', name, 'main.js')],
+        env: { ...childEnv, PORT: '0' },
+        cwd: PACKAGE_DIR,
+        verbose,
+        ipc: true,
+      });
+      services.push(service);
+      return service;
+    };
+    const express = startApp('express');
+    const nest = startApp('nest');
+    const [expressUrl, nestUrl] = await Promise.all([express.announcedUrl(START_TIMEOUT_MS), nest.announcedUrl(START_TIMEOUT_MS)]);
+
+    // Ctrl-C during the start: stop here rather than start the dashboard after everything else stopped.
+    if (shuttingDown !== null) return shuttingDown;
+
+    const port = await chooseDashboardPort(env);
+    const dashboardUrl = `http://127.0.0.1:${port}`;
+    const nextBin = createRequire(import.meta.url).resolve('next/dist/bin/next');
+    const next = spawnService({
+      name: 'next',
+      args: [nextBin, 'start', '--port', String(port), '--hostname', '127.0.0.1'],
+      env: {
+        ...childEnv,
+        NODE_ENV: 'production',
+        [DEMO_ENV.expressUrl]: expressUrl,
+        [DEMO_ENV.nestUrl]: nestUrl,
+        // Watched by instrumentation.ts: the server exits if the orchestrator dies without stopping it.
+        DEMO_ORCHESTRATOR_PID: String(process.pid),
+      },
+      cwd: PACKAGE_DIR,
+      verbose,
+      ipc: false,
+    });
+    services.push(next);
+
+    // From here on, any app that dies takes the demo down with it, loudly.
+    for (const service of services) {
+      void service.exited.then((code) => {
+        if (shuttingDown === null) void failed(`${service.name} exited (${code})`, service).then((exitCode) => process.exit(exitCode));
+      });
+    }
+
+    await waitForHttp('next', `${dashboardUrl}/api/health`, START_TIMEOUT_MS, next.exited);
+    if (shuttingDown !== null) return shuttingDown;
+
+    if (env.DEMO_MANIFEST) {
+      const manifest: DemoManifest = {
+        mode,
+        dashboardUrl,
+        expressUrl,
+        nestUrl,
+        fakeAdminUrl: fake === null ? null : fakeAdminUrl(fake),
+        fakeApiUrl: fake?.apiBaseUrl ?? null,
+        orchestratorPid: process.pid,
+        appPids: services.map((service) => service.pid),
+      };
+      writeFileSync(env.DEMO_MANIFEST, JSON.stringify(manifest, null, 2));
+    }
+    printBanner(mode, dashboardUrl, env);
+  } catch (error) {
+    // An app that dies because Ctrl-C came during the start is no failure.
+    if (shuttingDown !== null) return shuttingDown;
+    const reason = error instanceof Error ? error.message : String(error);
+    const culprit = services.find((service) => reason.startsWith(service.name));
+    return failed(reason, culprit);
+  }
+  return stopped;
+}
+
+function printBanner(mode: DemoMode, dashboardUrl: string, env: Environment): void {
+  const against =
+    mode === 'fake'
+      ? 'against an embedded fake Apiax (no account needed; set APIAX_USERNAME/APIAX_PASSWORD for the real one)'
+      : `against the real Apiax as ${env.APIAX_USERNAME}`;
+  console.log(
+    [
+      '',
+      '  apiax-auth demo: Express, Nest and Next.js apps, each calling the rule engine through its adapter,',
+      `  ${against}.`,
+      '',
+      `  Open  ${dashboardUrl}`,
+      '',
+      '  Ctrl-C stops everything.',
+      '',
+    ].join('\n'),
+  );
+}

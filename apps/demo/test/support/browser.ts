@@ -1,0 +1,13 @@
+import { chromium, type Browser } from 'playwright-core';
+
+/** Debian's Chromium through playwright-core: never a browser download. */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    timeout: 60_000,
+  });
+}
+
+/** A JWT (access or refresh token) anywhere in a text: three base64url parts, the first a JSON header. */
+export const JWT_PATTERN = /eyJ[\w-]{8,}\.[\w-]{8,}\.[\w-]{8,}/;

@@ -1,0 +1,14 @@
+import { defineProject } from 'vitest/config';
+
+export default defineProject({
+  test: {
+    name: 'demo',
+    include: ['test/**/*.test.ts'],
+    // Builds the demo once (tsc + next build) when its output is missing or stale.
+    globalSetup: ['test/global-setup.ts'],
+    // Each browser test runs the whole demo (fake, 3 apps, Chromium): one at a time on a 2-core machine.
+    fileParallelism: false,
+    testTimeout: 180_000,
+    hookTimeout: 600_000,
+  },
+});
