@@ -1,0 +1,43 @@
+/**
+ * A line chart of cumulative token requests over the simulated 14 days, one line per client, as a
+ * self-contained SVG (no fonts or scripts to fetch, so it renders on GitHub and offline).
+ */
+const COLORS = ['#2563eb', '#dc2626', '#d97706', '#059669'];
+
+export function tokenRequestsChart(seriesByClient, { width = 760, height = 380 } = {}) {
+  const margin = { top: 48, right: 24, bottom: 48, left: 64 };
+  const plotWidth = width - margin.left - margin.right;
+  const plotHeight = height - margin.top - margin.bottom;
+  const maxDay = Math.max(...seriesByClient.flatMap(({ series }) => series.map((point) => point.day)));
+  const maxRequests = niceCeiling(Math.max(...seriesByClient.flatMap(({ series }) => series.map((point) => point.tokenRequests))));
+  const x = (day) => margin.left + (day / maxDay) * plotWidth;
+  const y = (requests) => margin.top + plotHeight - (requests / maxRequests) * plotHeight;
+
+  const gridY = [0, 0.25, 0.5, 0.75, 1].map((share) => Math.round(share * maxRequests));
+  const gridX = Array.from({ length: Math.floor(maxDay) + 1 }, (_, day) => day).filter((day) => day % 2 === 0);
+  const lines = seriesByClient.map(({ name, series }, index) => {
+    const points = series.map((point) => `${x(point.day).toFixed(1)},${y(point.tokenRequests).toFixed(1)}`).join(' ');
+    const last = series.at(-1);
+    return `<polyline fill="none" stroke="${COLORS[index % COLORS.length]}" stroke-width="2" points="${points}"/>
+  <text x="${margin.left + 8}" y="${margin.top + 16 + index * 16}" fill="${COLORS[index % COLORS.length]}" font-size="12">${escape(name)}: ${last.tokenRequests} token requests</text>`;
+  });
+  return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" font-family="system-ui, sans-serif">
+  <rect width="100%" height="100%" fill="#ffffff"/>
+  <text x="${margin.left}" y="24" font-size="15" font-weight="600">Token requests over 14 simulated days of steady traffic (cumulative)</text>
+  ${gridY.map((value) => `<line x1="${margin.left}" x2="${margin.left + plotWidth}" y1="${y(value)}" y2="${y(value)}" stroke="#e5e7eb"/><text x="${margin.left - 8}" y="${y(value) + 4}" font-size="11" text-anchor="end" fill="#6b7280">${value}</text>`).join('\n  ')}
+  ${gridX.map((day) => `<text x="${x(day)}" y="${margin.top + plotHeight + 18}" font-size="11" text-anchor="middle" fill="#6b7280">day ${day}</text>`).join('\n  ')}
+  <line x1="${margin.left}" x2="${margin.left}" y1="${margin.top}" y2="${margin.top + plotHeight}" stroke="#9ca3af"/>
+  <line x1="${margin.left}" x2="${margin.left + plotWidth}" y1="${margin.top + plotHeight}" y2="${margin.top + plotHeight}" stroke="#9ca3af"/>
+  ${lines.join('\n  ')}
+</svg>
+`;
+}
+
+function niceCeiling(value) {
+  const magnitude = 10 ** Math.floor(Math.log10(Math.max(value, 1)));
+  return Math.ceil(value / magnitude) * magnitude;
+}
+
+function escape(text) {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;');
+}
