@@ -15,21 +15,4 @@ export type {
 } from './types.js';
 
 // Core's public API, so that installing this package is enough.
-export { ApiaxAuth, ApiaxAuthError, MemoryTokenStore } from '@apiax-auth/core';
-export type {
-  ApiaxAssertionOptions,
-  ApiaxAuthErrorCode,
-  ApiaxAuthErrorOptions,
-  ApiaxAuthEvents,
-  ApiaxAuthLogger,
-  ApiaxAuthOptions,
-  ApiaxAuthState,
-  ApiaxAuthStatus,
-  ApiaxRetryEvent,
-  ApiaxTokenEvent,
-  CloseOptions,
-  GetAccessTokenOptions,
-  TokenRecord,
-  TokenStore,
-  TokenStoreLockOptions,
-} from '@apiax-auth/core';
+export * from '@apiax-auth/core';

@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { decodeJwt } from 'jose';
 import { authenticateClient } from './client-auth.js';
 import type { FakeContext } from './context.js';
-import { parseForm } from './form.js';
+import { parseForm, type FormParameters } from './form.js';
 import { readBody, sendRaw } from './http.js';
 import { keycloakErrors } from './keycloak-errors.js';
 import { verifyAccessToken } from './keys.js';
@@ -18,13 +18,9 @@ export async function handleLogoutRequest(
   request: IncomingMessage,
   response: ServerResponse,
 ): Promise<void> {
-  const form = parseForm(request, await readBody(request));
-  const client = await authenticateClient(context, form);
-  if ('error' in client) {
-    context.log({ endpoint: 'logout', status: client.error.status, error: client.error.error });
-    sendKeycloakError(response, client.error);
-    return;
-  }
+  const authenticated = await authenticatedForm(context, request, response, 'logout');
+  if (!authenticated) return;
+  const { form, client } = authenticated;
   const refreshToken = form.get('refresh_token');
   const error = !refreshToken ? keycloakErrors.missingRefreshToken : undefined;
   const owner = refreshToken ? context.sessions.sessionOfRefreshToken(refreshToken) : undefined;
@@ -56,13 +52,9 @@ export async function handleRevokeRequest(
   request: IncomingMessage,
   response: ServerResponse,
 ): Promise<void> {
-  const form = parseForm(request, await readBody(request));
-  const client = await authenticateClient(context, form);
-  if ('error' in client) {
-    context.log({ endpoint: 'revoke', status: client.error.status, error: client.error.error });
-    sendKeycloakError(response, client.error);
-    return;
-  }
+  const authenticated = await authenticatedForm(context, request, response, 'revoke');
+  if (!authenticated) return;
+  const { form, client } = authenticated;
   const token = form.get('token');
   if (!token) {
     context.log({ endpoint: 'revoke', status: 400, error: keycloakErrors.missingToken.error });
@@ -92,4 +84,24 @@ async function revoke(context: FakeContext, token: string, clientId: string): Pr
     context.revokedAccessTokens.set(jti, exp * 1000);
   }
   return typeof username === 'string' ? username : undefined;
+}
+
+/**
+ * The form of a logout or revocation request and the client it authenticates (by `client_id` or assertion);
+ * `undefined` once a refusal has been answered and logged.
+ */
+async function authenticatedForm(
+  context: FakeContext,
+  request: IncomingMessage,
+  response: ServerResponse,
+  endpoint: 'logout' | 'revoke',
+): Promise<{ form: FormParameters; client: { clientId: string } } | undefined> {
+  const form = parseForm(request, await readBody(request));
+  const client = await authenticateClient(context, form);
+  if ('error' in client) {
+    context.log({ endpoint, status: client.error.status, error: client.error.error });
+    sendKeycloakError(response, client.error);
+    return undefined;
+  }
+  return { form, client };
 }
