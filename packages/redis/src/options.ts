@@ -1,0 +1,125 @@
+import { ApiaxAuthError, type ApiaxAuthLogger } from '@apiax-auth/core';
+import type { Redis } from 'ioredis';
+import { parseEncryptionKeys, type EncryptionKey, type EncryptionKeyInput } from './encryption-keys.js';
+
+/** Options of {@link RedisTokenStore}. Give either `url` or `client`. */
+export interface RedisTokenStoreOptions {
+  /**
+   * `redis://[[user]:password@]host[:port][/db]` or `rediss://…` (TLS). The store opens (lazily, on first use)
+   * and closes its own connections.
+   */
+  url?: string;
+  /**
+   * An ioredis client you already have. The store uses it as is, never closes it, and opens one duplicate of it
+   * for lock notifications (pub/sub). Give it `enableOfflineQueue: false` so commands fail fast while Redis is
+   * down; the store bounds every command by `commandTimeoutMs` anyway.
+   */
+  client?: Redis;
+  /**
+   * Encrypts records at rest with AES-256-GCM: a 32-byte key as a Buffer, a 64-character hex string or a base64
+   * string. An array rotates keys: records are written with the first key and read with any of them.
+   * Without it, records are stored as plain JSON.
+   */
+  encryptionKey?: EncryptionKeyInput | readonly EncryptionKeyInput[];
+  /** Prepended to every Redis key and the notification channel; default `apiax-auth:`. */
+  keyPrefix?: string;
+  /** Receives one warning when Redis becomes unavailable and one info when it is back; silent by default. */
+  logger?: ApiaxAuthLogger;
+  /** Longest wait for one Redis command (and for the first connection) before falling back locally (ms); default 2000. */
+  commandTimeoutMs?: number;
+  /**
+   * How long a lock outlives an instance that died while holding it (ms); default 10 000. A live holder renews
+   * it every third of this, up to the lock's `ttlMs`. Raise it if your event loop can stall for seconds.
+   */
+  lockLeaseMs?: number;
+}
+
+/** The options after validation, with defaults applied. */
+export interface ResolvedStoreOptions {
+  url: string | undefined;
+  client: Redis | undefined;
+  encryptionKeys: EncryptionKey[];
+  keyPrefix: string;
+  logger: ApiaxAuthLogger | undefined;
+  commandTimeoutMs: number;
+  lockLeaseMs: number;
+}
+
+const DEFAULT_KEY_PREFIX = 'apiax-auth:';
+const DEFAULT_COMMAND_TIMEOUT_MS = 2000;
+const DEFAULT_LOCK_LEASE_MS = 10_000;
+
+/** Validates the options at construction so a misconfigured store fails at startup, naming the option. */
+export function resolveStoreOptions(options: RedisTokenStoreOptions): ResolvedStoreOptions {
+  if (typeof options !== 'object' || options === null) {
+    throw invalidConfig('RedisTokenStore: options must be an object with `url` or `client`.');
+  }
+  const { url, client } = options;
+  if (url !== undefined && client !== undefined) {
+    throw invalidConfig('RedisTokenStore: give either `url` or `client`, not both.');
+  }
+  if (url === undefined && client === undefined) {
+    throw invalidConfig('RedisTokenStore: `url` is required (e.g. redis://localhost:6379), or pass an ioredis `client`.');
+  }
+  if (url !== undefined) validateUrl(url);
+  if (client !== undefined && !looksLikeIoredisClient(client)) {
+    throw invalidConfig('RedisTokenStore: `client` must be an ioredis client (new Redis(...)).');
+  }
+  const keyPrefix = options.keyPrefix ?? DEFAULT_KEY_PREFIX;
+  if (typeof keyPrefix !== 'string') throw invalidConfig('RedisTokenStore: `keyPrefix` must be a string.');
+  const logger = options.logger;
+  if (logger !== undefined && !isLogger(logger)) {
+    throw invalidConfig('RedisTokenStore: `logger` must have debug, info, warn and error methods.');
+  }
+  const commandTimeoutMs = positiveMs(options.commandTimeoutMs, 'commandTimeoutMs') ?? DEFAULT_COMMAND_TIMEOUT_MS;
+  const lockLeaseMs = positiveMs(options.lockLeaseMs, 'lockLeaseMs') ?? DEFAULT_LOCK_LEASE_MS;
+  return {
+    url,
+    client,
+    encryptionKeys: parseEncryptionKeys(options.encryptionKey),
+    keyPrefix,
+    logger,
+    commandTimeoutMs,
+    lockLeaseMs,
+  };
+}
+
+function positiveMs(value: unknown, optionName: string): number | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 1 || value > 2 ** 31 - 1) {
+    throw invalidConfig(`RedisTokenStore: \`${optionName}\` must be a number of milliseconds between 1 and 2^31-1.`);
+  }
+  return value;
+}
+
+// The URL may hold the Redis password: messages describe what is wrong, never echo the value.
+function validateUrl(url: unknown): void {
+  if (typeof url !== 'string' || url.trim() === '') {
+    throw invalidConfig('RedisTokenStore: `url` must be a non-empty redis:// or rediss:// URL.');
+  }
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw invalidConfig('RedisTokenStore: `url` is not a valid URL (expected redis://host:port or rediss://host:port).');
+  }
+  if (parsed.protocol !== 'redis:' && parsed.protocol !== 'rediss:') {
+    throw invalidConfig(`RedisTokenStore: \`url\` must use redis: or rediss:, not ${parsed.protocol}`);
+  }
+}
+
+function looksLikeIoredisClient(client: unknown): boolean {
+  if (typeof client !== 'object' || client === null) return false;
+  const candidate = client as Record<string, unknown>;
+  return ['get', 'set', 'del', 'duplicate', 'defineCommand', 'on'].every((name) => typeof candidate[name] === 'function');
+}
+
+function isLogger(logger: unknown): logger is ApiaxAuthLogger {
+  if (typeof logger !== 'object' || logger === null) return false;
+  const candidate = logger as Record<string, unknown>;
+  return ['debug', 'info', 'warn', 'error'].every((level) => typeof candidate[level] === 'function');
+}
+
+export function invalidConfig(message: string): ApiaxAuthError {
+  return new ApiaxAuthError('invalid_config', message);
+}

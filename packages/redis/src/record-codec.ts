@@ -1,0 +1,100 @@
+import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import type { TokenRecord } from '@apiax-auth/core';
+import type { EncryptionKey } from './encryption-keys.js';
+
+/**
+ * How a record is stored in Redis: a version and format tag, so readers can tell plain from encrypted values
+ * and which key encrypted them (key rotation).
+ *
+ * - plain:     `v1.plain.<JSON>`
+ * - encrypted: `v1.gcm.<key id>.<iv>.<auth tag>.<ciphertext>` (base64url; AES-256-GCM; the account key is the
+ *   additional authenticated data, so a value copied under another account's key does not decrypt)
+ */
+const PLAIN_PREFIX = 'v1.plain.';
+const ENCRYPTED_PREFIX = 'v1.gcm.';
+const IV_BYTES = 12;
+
+/** Why a stored value could not be turned back into a record. None of these texts holds a secret. */
+export type DecodeProblem =
+  | 'unknown format'
+  | 'encrypted, but no encryptionKey is configured'
+  | 'not encrypted, but an encryptionKey is configured'
+  | 'encrypted with a key that is not in encryptionKey'
+  | 'does not decrypt with its key (tampered or wrong key)'
+  | 'not a token record';
+
+export type DecodeResult = { record: TokenRecord } | { problem: DecodeProblem };
+
+/** Serialises a record, encrypting it with the first key when keys are given. */
+export function encodeRecord(record: TokenRecord, accountKey: string, keys: readonly EncryptionKey[]): string {
+  const json = JSON.stringify(record);
+  const [current] = keys;
+  if (current === undefined) return PLAIN_PREFIX + json;
+  const iv = randomBytes(IV_BYTES);
+  const cipher = createCipheriv('aes-256-gcm', current.key, iv);
+  cipher.setAAD(Buffer.from(accountKey, 'utf8'));
+  const ciphertext = Buffer.concat([cipher.update(json, 'utf8'), cipher.final()]);
+  const tag = cipher.getAuthTag();
+  return [ENCRYPTED_PREFIX + current.id, b64(iv), b64(tag), b64(ciphertext)].join('.');
+}
+
+/**
+ * Reads a stored value back. With keys configured, plain values are refused: whoever can write to Redis must
+ * not be able to plant a token the store would trust.
+ */
+export function decodeRecord(value: string, accountKey: string, keys: readonly EncryptionKey[]): DecodeResult {
+  if (value.startsWith(PLAIN_PREFIX)) {
+    if (keys.length > 0) return { problem: 'not encrypted, but an encryptionKey is configured' };
+    return parseRecord(value.slice(PLAIN_PREFIX.length));
+  }
+  if (!value.startsWith(ENCRYPTED_PREFIX)) return { problem: 'unknown format' };
+  if (keys.length === 0) return { problem: 'encrypted, but no encryptionKey is configured' };
+  const [keyId, iv, tag, ciphertext, ...rest] = value.slice(ENCRYPTED_PREFIX.length).split('.');
+  if (keyId === undefined || iv === undefined || tag === undefined || ciphertext === undefined || rest.length > 0) {
+    return { problem: 'unknown format' };
+  }
+  const key = keys.find((candidate) => candidate.id === keyId);
+  if (key === undefined) return { problem: 'encrypted with a key that is not in encryptionKey' };
+  let json: string;
+  try {
+    const decipher = createDecipheriv('aes-256-gcm', key.key, fromB64(iv));
+    decipher.setAAD(Buffer.from(accountKey, 'utf8'));
+    decipher.setAuthTag(fromB64(tag));
+    json = Buffer.concat([decipher.update(fromB64(ciphertext)), decipher.final()]).toString('utf8');
+  } catch {
+    return { problem: 'does not decrypt with its key (tampered or wrong key)' };
+  }
+  return parseRecord(json);
+}
+
+function parseRecord(json: string): DecodeResult {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(json);
+  } catch {
+    return { problem: 'not a token record' };
+  }
+  return isTokenRecord(parsed) ? { record: parsed } : { problem: 'not a token record' };
+}
+
+function isTokenRecord(value: unknown): value is TokenRecord {
+  if (typeof value !== 'object' || value === null) return false;
+  const record = value as Record<string, unknown>;
+  return (
+    typeof record['accessToken'] === 'string' &&
+    Number.isFinite(record['accessTokenExpiresAt']) &&
+    (record['refreshToken'] === null || typeof record['refreshToken'] === 'string') &&
+    (record['refreshTokenExpiresAt'] === null || Number.isFinite(record['refreshTokenExpiresAt'])) &&
+    Number.isFinite(record['obtainedAt']) &&
+    Number.isFinite(record['sessionStartedAt']) &&
+    (record['scope'] === undefined || typeof record['scope'] === 'string')
+  );
+}
+
+function b64(bytes: Buffer): string {
+  return bytes.toString('base64url');
+}
+
+function fromB64(text: string): Buffer {
+  return Buffer.from(text, 'base64url');
+}
