@@ -40,8 +40,12 @@ export async function startFakeApiax(options: FakeApiaxOptions = {}): Promise<Fa
   for (const user of settings.users) if (user.assertion) assertions.register(user.username, user.assertion);
   const keys = await realmKeys();
 
-  const authServer = createServer();
-  const apiServer = createServer();
+  // Node's 5 s keep-alive default is shorter than clients' idle pools (undici keeps sockets 4 s and
+  // races the server's close): under load that shows as ECONNRESET no real Keycloak behind a proxy
+  // produces. Proxies in front of Keycloak keep connections for about a minute.
+  const serverOptions = { keepAliveTimeout: 65_000, headersTimeout: 66_000 };
+  const authServer = createServer(serverOptions);
+  const apiServer = createServer(serverOptions);
   const authPort = await listen(authServer, settings.host, settings.authPort);
   let apiPort: number;
   try {
