@@ -39,3 +39,21 @@ export function parseRetryAfter(header: string | null, now: number): number | un
   const date = Date.parse(trimmed);
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
+
+/**
+ * Rejected logins after which a client stops sending its password for good. Its password cannot change
+ * while it runs, so a further try can only add to Keycloak's brute-force count; three stays below any
+ * sensible lockout threshold (Keycloak's default is 30, the fake's 5).
+ */
+export const MAX_LOGIN_REJECTIONS = 3;
+
+/**
+ * How long calls fail fast after the `rejections`-th rejected login in a row: `cooldownMs`, doubled after
+ * the second, and forever from the {@link MAX_LOGIN_REJECTIONS}-th on. The cooldown lets a temporary
+ * refusal (an account an admin re-enables, a lockout that expires) heal by itself, without ever locking
+ * the account.
+ */
+export function loginCooldownDelay(rejections: number, cooldownMs: number): number {
+  if (rejections >= MAX_LOGIN_REJECTIONS) return Number.POSITIVE_INFINITY;
+  return cooldownMs * 2 ** Math.max(0, Math.floor(rejections) - 1);
+}

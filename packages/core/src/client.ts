@@ -105,8 +105,8 @@ export class ApiaxAuth {
    * `expiryMarginMs`. Waits only when no usable token exists (cold start, after a long pause).
    * @throws ApiaxAuthError e.g. `invalid_credentials` (never retried), `unreachable` after retries, `closed`.
    */
-  getAccessToken(options: GetAccessTokenOptions = {}): Promise<string> {
-    // Not `async`: the session's promise is returned as is, one hop less on the warm path.
+  getAccessToken(options?: GetAccessTokenOptions): Promise<string> {
+    // Not `async`, and no default `{}` for options: the warm path allocates nothing but the session's promise.
     return this.#session.getAccessToken(options?.forceRefresh === true);
   }
 

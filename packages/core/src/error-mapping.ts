@@ -3,7 +3,7 @@ import { ApiaxAuthError, type ApiaxAuthErrorCode } from './errors.js';
 import type { Redactor } from './redaction.js';
 
 /** openid-client's (oauth4webapi's) error codes: stable across versions, unlike class names in a bundle. */
-const RESPONSE_BODY_ERROR = 'OAUTH_RESPONSE_BODY_ERROR';
+export const RESPONSE_BODY_ERROR = 'OAUTH_RESPONSE_BODY_ERROR';
 const WWW_AUTHENTICATE_CHALLENGE = 'OAUTH_WWW_AUTHENTICATE_CHALLENGE';
 
 /** Which request failed. */
@@ -193,9 +193,17 @@ async function oauthErrorBody(thrown: unknown): Promise<OAuthErrorBody | undefin
 /** The `Response` a library error carries (openid-client puts it in `cause` or `response`). */
 function responseOf(thrown: unknown): Response | undefined {
   const error = thrown as { cause?: unknown; response?: unknown } | null;
-  if (error?.response instanceof Response) return error.response;
-  if (error?.cause instanceof Response) return error.cause;
+  if (isResponse(error?.response)) return error.response;
+  if (isResponse(error?.cause)) return error.cause;
   return undefined;
+}
+
+/**
+ * Any fetch's `Response`, as openid-client itself recognises one: a `fetch` option from the `undici`
+ * package, or a bundled copy, answers with another class than the global `Response`.
+ */
+function isResponse(value: unknown): value is Response {
+  return value instanceof Response || Object.prototype.toString.call(value) === '[object Response]';
 }
 
 function isTimeout(thrown: unknown): boolean {

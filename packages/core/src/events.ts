@@ -37,12 +37,4 @@ export class TypedEmitter<Events extends object> {
       }
     }
   }
-
-  listenerCount(event: keyof Events): number {
-    return this.#listeners.get(event)?.size ?? 0;
-  }
-
-  clear(): void {
-    this.#listeners.clear();
-  }
 }

@@ -8,7 +8,7 @@ export interface AuthenticatedFetchContext {
   apiBaseUrl: URL;
   /** Serialized origins (`https://x.io`) that may receive the token and the API key. */
   allowedOrigins: ReadonlySet<string>;
-  /** Sent as `Apikey` to allowed origins when set. */
+  /** Sent as `Apikey` to allowed origins when set (options.ts checked that a header can carry it). */
   apiKey: string | undefined;
   /** A valid access token (waits for a grant when needed). */
   getAccessToken(): Promise<string>;
@@ -75,7 +75,6 @@ interface Attempt {
 export function createAuthenticatedFetch(context: AuthenticatedFetchContext): AuthenticatedFetch {
   const { fetch: send, allowedOrigins, apiKey } = context;
   const resolveRelative = createRelativeUrlResolver(context.apiBaseUrl);
-  if (apiKey !== undefined) assertValidApiKey(apiKey);
 
   function resolve(input: string | URL): URL {
     if (typeof input !== 'string') return input instanceof URL ? input : new URL(String(input));
@@ -167,14 +166,6 @@ const ABSOLUTE_URL = /^[a-z][a-z\d+\-.]*:/i;
 function createRelativeUrlResolver(apiBaseUrl: URL): (relative: string) => URL {
   const prefix = `${apiBaseUrl.protocol}//${apiBaseUrl.host}${apiBaseUrl.pathname.replace(/\/+$/, '')}`;
   return (relative) => new URL(relative.startsWith('/') ? prefix + relative : `${prefix}/${relative}`);
-}
-
-function assertValidApiKey(apiKey: string): void {
-  try {
-    new Headers().set('apikey', apiKey);
-  } catch {
-    throw new ApiaxAuthError('invalid_config', 'apiKey contains characters an HTTP header cannot carry.');
-  }
 }
 
 function prepareUrlInput(url: URL, init: RequestInit | undefined): PreparedRequest {

@@ -1,6 +1,6 @@
 import * as client from 'openid-client';
 import { CLIENT_ASSERTION_TYPE, signClientAssertion } from './assertion.js';
-import { classifyGrantError, type GrantFailure, type GrantKind } from './error-mapping.js';
+import { classifyGrantError, RESPONSE_BODY_ERROR, type GrantFailure, type GrantKind } from './error-mapping.js';
 import { isLoopbackHost, type ResolvedOptions } from './options.js';
 import type { Redactor } from './redaction.js';
 
@@ -33,9 +33,9 @@ export function createGrants(options: ResolvedOptions, redactor: Redactor): Gran
   config[client.customFetch] = fetchWithTimeout;
   // Our customFetch owns the timeout (requestTimeoutMs); openid-client's own 30 s default would be a second one.
   config.timeout = 0;
-  if (new URL(options.tokenEndpoint).protocol === 'http:' && isLoopbackHost(new URL(options.tokenEndpoint).hostname)) {
-    client.allowInsecureRequests(config);
-  }
+  const tokenEndpoint = new URL(options.tokenEndpoint);
+  // options.ts accepted http only on loopback; openid-client refuses it unless told.
+  if (tokenEndpoint.protocol === 'http:' && isLoopbackHost(tokenEndpoint.hostname)) client.allowInsecureRequests(config);
 
   const fail = async (thrown: unknown, grant: GrantKind): Promise<{ ok: false; failure: GrantFailure }> => ({
     ok: false,
@@ -138,7 +138,7 @@ async function asResponseError(response: Response): Promise<unknown> {
       const json = (await response.clone().json()) as { error?: unknown; error_description?: unknown };
       if (typeof json.error === 'string') {
         await response.body?.cancel().catch(() => undefined);
-        return { name: 'ResponseBodyError', error: json.error, error_description: json.error_description, status: response.status };
+        return { code: RESPONSE_BODY_ERROR, error: json.error, error_description: json.error_description, status: response.status };
       }
     } catch {
       // Not JSON after all: classified by status below.

@@ -3,13 +3,8 @@ import type { Redactor } from './redaction.js';
 
 export type LogLevel = keyof ApiaxAuthLogger;
 
-/** The logger the engine writes to: prefixed, scrubbed, and never throwing into a grant. */
-export interface SafeLogger {
-  debug(message: string, details?: Record<string, unknown>): void;
-  info(message: string, details?: Record<string, unknown>): void;
-  warn(message: string, details?: Record<string, unknown>): void;
-  error(message: string, details?: Record<string, unknown>): void;
-}
+/** The logger the engine writes to: the user's shape, but prefixed, scrubbed, and never throwing into a grant. */
+export type SafeLogger = ApiaxAuthLogger;
 
 const LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error'];
 

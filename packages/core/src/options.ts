@@ -180,7 +180,7 @@ export function resolveOptions(options: ApiaxAuthOptions = {}): ResolvedOptions 
     logoutEndpoint: `${issuer}/protocol/openid-connect/logout`,
     revocationEndpoint: `${issuer}/protocol/openid-connect/revoke`,
     apiBaseUrl,
-    apiKey: optionalString(options.apiKey, env, 'apiKey', 'APIAX_API_KEY'),
+    apiKey: headerValue(optionalString(options.apiKey, env, 'apiKey', 'APIAX_API_KEY'), 'apiKey (APIAX_API_KEY)'),
     allowedOrigins: resolveAllowedOrigins(options.allowedOrigins, apiBaseUrl),
     assertion,
     store: resolveStore(options.store),
@@ -215,6 +215,17 @@ function requiredString(value: unknown, env: Env, option: string, variable: Apia
   const resolved = optionalString(value, env, option, variable);
   if (resolved === undefined) throw invalidConfig(option, `is required (pass the ${option} option or set ${variable})`);
   return resolved;
+}
+
+/** A value sent as an HTTP header must be one a header can carry; the platform's error would quote it. */
+function headerValue(value: string | undefined, option: string): string | undefined {
+  if (value === undefined) return undefined;
+  try {
+    new Headers().set('apikey', value);
+  } catch {
+    throw invalidConfig(option, 'contains characters an HTTP header cannot carry');
+  }
+  return value;
 }
 
 function resolveAssertion(value: ApiaxAssertionOptions | undefined, env: Env): ResolvedAssertion | undefined {

@@ -38,8 +38,6 @@ export type PolicyAction =
    */
   | { type: 'login'; background: boolean };
 
-export type PolicyActionType = PolicyAction['type'];
-
 /** The instants that shape one token's life; all epoch ms. */
 export interface TokenTimeline {
   lifetimeMs: number;

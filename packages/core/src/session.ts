@@ -1,4 +1,4 @@
-import { backoffDelay } from './backoff.js';
+import { backoffDelay, loginCooldownDelay } from './backoff.js';
 import type { ApiaxAuthEvents, ApiaxAuthStatus, ApiaxTokenEvent } from './client.js';
 import { ApiaxAuthError, isLoginRejection } from './errors.js';
 import type { GrantFailure } from './error-mapping.js';
@@ -16,8 +16,8 @@ type TokenReason = ApiaxTokenEvent['reason'];
 /** Why a grant flight runs, and what result would satisfy it. */
 interface FlightRequest {
   reason: TokenReason;
-  /** Forced renewals: a record still carrying this access token does not count as renewed. */
-  replacing?: string;
+  /** Forced renewals (and 401s): a record still carrying this access token does not count as renewed; `undefined`: any valid one does. */
+  replacing: string | undefined;
   /** No caller waits for it: failures only reach events and logs. */
   background: boolean;
 }
@@ -52,8 +52,11 @@ export class TokenSession {
   readonly #closing = new AbortController();
 
   #record: TokenRecord | null = null;
+  /** Until when (epoch ms) the policy says `use` for {@link #record}: computed once per record, for the warm path. */
+  #useUntil = Number.NEGATIVE_INFINITY;
   #flight: Promise<TokenRecord> | null = null;
-  #cooldown: { until: number; error: ApiaxAuthError } | null = null;
+  /** After a rejected login: fail fast until `until`; `rejections` in a row stretch the next wait. */
+  #cooldown: { until: number; error: ApiaxAuthError; rejections: number } | null = null;
   #lastError: ApiaxAuthError | null = null;
   readonly #sent = { password: 0, refresh: 0 };
   #closed = false;
@@ -84,12 +87,11 @@ export class TokenSession {
   async getAccessToken(forceRefresh = false): Promise<string> {
     this.assertOpen();
     if (forceRefresh) {
-      const replacing = this.#record?.accessToken;
-      return (await this.#renew({ reason: 'forced', background: false, ...(replacing ? { replacing } : {}) })).accessToken;
+      return (await this.#renew({ reason: 'forced', replacing: this.#record?.accessToken, background: false })).accessToken;
     }
     const record = this.#record;
-    // The warm path: no await before this return, no store, no allocation beyond the policy's.
-    if (record !== null && decide(record, this.#options.now(), this.#policy).type === 'use') return record.accessToken;
+    // The warm path: one comparison against the policy's answer cached for this record; no store, no await.
+    if (record !== null && this.#options.now() < this.#useUntil) return record.accessToken;
     return this.#slowPath();
   }
 
@@ -142,14 +144,13 @@ export class TokenSession {
       }
       await this.#storeCall('delete', () => this.#store.delete(this.#storeKey));
     }
-    this.#record = null;
+    this.#setRecord(null);
     if (this.#store.close) await this.#storeCall('close', () => this.#store.close!());
   }
 
   async #slowPath(): Promise<string> {
     const record = this.#record;
-    const now = this.#options.now();
-    const action = decide(record, now, this.#policy);
+    const action = decide(record, this.#options.now(), this.#policy);
     switch (action.type) {
       case 'use':
         return record!.accessToken;
@@ -161,16 +162,29 @@ export class TokenSession {
           this.#startBackground('relogin');
           return record!.accessToken;
         }
-        if (this.#flight === null) this.#throwIfCoolingDown(now);
-        return (await this.#renew({ reason: record === null ? 'initial' : 'relogin', background: false })).accessToken;
+        return (await this.#renew({ reason: record === null ? 'initial' : 'relogin', replacing: undefined, background: false })).accessToken;
       case 'wait-for-refresh':
-        return (await this.#renew({ reason: 'expired', background: false })).accessToken;
+        return (await this.#renew({ reason: 'expired', replacing: undefined, background: false })).accessToken;
     }
   }
 
-  /** Joins the flight in progress, or starts one. Every caller of one flight gets its one outcome. */
+  /**
+   * Joins the flight in progress, or starts one: every caller of one flight gets its one outcome. A
+   * renewal that replaces a given token does not take that very token from the flight it joined (one
+   * that already committed it and is still writing it to the store): it follows with a flight of its own.
+   */
   #renew(request: FlightRequest): Promise<TokenRecord> {
-    if (this.#flight !== null) return this.#flight;
+    const inFlight = this.#flight;
+    if (inFlight === null) return this.#startFlight(request);
+    const { replacing } = request;
+    if (replacing === undefined) return inFlight;
+    return inFlight.then((record) => (record.accessToken === replacing ? this.#renew(request) : record));
+  }
+
+  /** Starts a flight, unless it would send the password during the cooldown: then fails fast, sending nothing. */
+  #startFlight(request: FlightRequest): Promise<TokenRecord> {
+    const coolingDown = this.#nextGrant() === 'login' ? this.#cooldownFailure() : null;
+    if (coolingDown !== null) return Promise.reject(coolingDown);
     const flight = this.#fly(request).finally(() => {
       if (this.#flight === flight) this.#flight = null;
     });
@@ -180,9 +194,8 @@ export class TokenSession {
 
   #startBackground(reason: TokenReason): void {
     if (this.#flight !== null || this.#closed || performance.now() < this.#backgroundPausedUntil) return;
-    if (this.#cooldown !== null && this.#options.now() < this.#cooldown.until && this.#nextGrant() === 'login') return;
-    this.#renew({ reason, background: true }).catch(() => {
-      // Already reported by #fly (event + log); the current token keeps serving.
+    this.#renew({ reason, replacing: undefined, background: true }).catch(() => {
+      // Reported by #fly (event + log), or a cooldown that sent nothing; the current token keeps serving.
     });
   }
 
@@ -203,10 +216,11 @@ export class TokenSession {
           oauthError: error.oauthError,
         });
         this.#events.emit('error', error);
-        if (request.background) {
-          this.#backgroundPausedUntil = performance.now() + this.#backoff(this.#options.maxRetries + 1);
-          this.#schedule(this.#backoff(this.#options.maxRetries + 1));
-        }
+        const pauseMs = this.#backoff(this.#options.maxRetries + 1);
+        if (request.background) this.#backgroundPausedUntil = performance.now() + pauseMs;
+        // Whoever started the flight, the background timer tries again later: a timer that fired
+        // during the flight gave way to it and is not armed any more.
+        this.#schedule(pauseMs);
       }
       throw error;
     }
@@ -217,30 +231,31 @@ export class TokenSession {
    * process may have renewed meanwhile. A store that fails degrades to a local grant.
    */
   async #underStoreLock(request: FlightRequest): Promise<TokenRecord> {
-    const withLock = this.#store.withLock?.bind(this.#store);
-    // Another instance sharing the store may have renewed already: adopt its record instead of a grant.
-    if (withLock === undefined) return (await this.#adoptFromStore(request)) ?? this.#grantWithRetries(request);
-    let outcome: { record: TokenRecord } | { error: unknown } | undefined;
-    const critical = async (): Promise<TokenRecord> => {
-      try {
-        const adopted = await this.#adoptFromStore(request);
-        const record = adopted ?? (await this.#grantWithRetries(request));
-        outcome = { record };
-        return record;
-      } catch (error) {
-        outcome = { error };
-        throw error;
-      }
-    };
+    const store = this.#store;
+    if (store.withLock === undefined) return this.#adoptOrGrant(request);
+    let renewal: Promise<TokenRecord> | undefined;
+    const critical = (): Promise<TokenRecord> => (renewal ??= this.#adoptOrGrant(request));
     const grantBudgetMs = this.#grantBudgetMs();
     try {
-      return await withLock(this.#storeKey, critical, { ttlMs: grantBudgetMs, waitMs: grantBudgetMs, signal: this.#closing.signal });
+      return await store.withLock(this.#storeKey, critical, { ttlMs: grantBudgetMs, waitMs: grantBudgetMs, signal: this.#closing.signal });
     } catch (error) {
-      if (outcome !== undefined && 'error' in outcome) throw outcome.error;
+      // Once the renewal started, its outcome is the answer (its own failure included): a second
+      // grant beside it would race it, and with rotating refresh tokens end the session.
+      if (renewal !== undefined) {
+        const record = await renewal;
+        this.#storeFailed('withLock', error);
+        return record;
+      }
+      this.assertOpen();
       this.#storeFailed('withLock', error);
-      if (outcome !== undefined) return outcome.record;
       return this.#grantWithRetries(request);
     }
+  }
+
+  /** Another instance sharing the store may have renewed already: adopt its record instead of a grant. */
+  async #adoptOrGrant(request: FlightRequest): Promise<TokenRecord> {
+    this.assertOpen();
+    return (await this.#adoptFromStore(request)) ?? this.#grantWithRetries(request);
   }
 
   /** The longest one grant with all its retries can take: the lock's ttl. */
@@ -256,7 +271,8 @@ export class TokenSession {
       this.assertOpen();
       const previous = this.#record;
       const grant = forceLogin ? 'login' : this.#nextGrant();
-      if (grant === 'login') this.#throwIfCoolingDown(this.#options.now());
+      const coolingDown = grant === 'login' ? this.#cooldownFailure() : null;
+      if (coolingDown !== null) throw coolingDown;
       this.#log.debug('sending a token request', { grant: grant === 'refresh' ? 'refresh' : 'password', attempt, reason });
 
       const outcome = grant === 'refresh' ? await this.#grants.refresh(previous!.refreshToken!) : await this.#grants.password();
@@ -287,7 +303,7 @@ export class TokenSession {
       if (failure.kind === 'refresh-rejected') {
         // Expired, ended or rotated session: log in again within the same flight; callers see success.
         this.#log.info('refresh rejected; logging in again', { oauthError: failure.error.oauthError, status: failure.error.status });
-        if (this.#record !== null) this.#record = { ...this.#record, refreshToken: null, refreshTokenExpiresAt: null };
+        if (this.#record !== null) this.#setRecord({ ...this.#record, refreshToken: null, refreshTokenExpiresAt: null });
         forceLogin = true;
         reason = 'relogin';
         attempt = 0;
@@ -295,7 +311,9 @@ export class TokenSession {
       }
       if (failure.kind === 'rejected') {
         if (grant === 'login' && isLoginRejection(failure.error)) {
-          this.#cooldown = { until: this.#options.now() + this.#options.loginCooldownMs, error: failure.error };
+          const rejections = (this.#cooldown?.rejections ?? 0) + 1;
+          const until = this.#options.now() + loginCooldownDelay(rejections, this.#options.loginCooldownMs);
+          this.#cooldown = { until, error: failure.error, rejections };
         }
         throw failure.error;
       }
@@ -324,55 +342,56 @@ export class TokenSession {
   async #commit(record: TokenRecord, grant: ApiaxTokenEvent['grant'], reason: TokenReason): Promise<void> {
     this.#redactor.addRotating(record.accessToken);
     this.#redactor.addRotating(record.refreshToken);
-    this.#record = record;
+    this.#setRecord(record);
     this.#signedInBefore = true;
     if (grant === 'password') this.#cooldown = null;
     if (grant !== 'store') await this.#storeCall('set', () => this.#store.set(this.#storeKey, record));
-    this.#log.info(grant === 'store' ? 'adopted a token renewed by another instance' : 'token obtained', {
-      grant,
-      reason,
-      accessTokenExpiresAt: record.accessTokenExpiresAt,
-      refreshTokenExpiresAt: record.refreshTokenExpiresAt,
-    });
-    this.#events.emit('token', {
-      grant,
-      reason,
-      accessTokenExpiresAt: record.accessTokenExpiresAt,
-      refreshTokenExpiresAt: record.refreshTokenExpiresAt,
-      at: this.#options.now(),
-    });
+    const summary = { grant, reason, accessTokenExpiresAt: record.accessTokenExpiresAt, refreshTokenExpiresAt: record.refreshTokenExpiresAt };
+    this.#log.info(grant === 'store' ? 'adopted a token renewed by another instance' : 'token obtained', summary);
+    this.#events.emit('token', { ...summary, at: this.#options.now() });
     this.#schedule();
   }
 
+  #setRecord(record: TokenRecord | null): void {
+    this.#record = record;
+    this.#useUntil = record === null ? Number.NEGATIVE_INFINITY : nextActionAt(record, this.#policy);
+  }
+
   /**
-   * Adopts the store's record when it is newer than ours and good enough for `request` (the policy
-   * says `use`; for a forced renewal, it carries another token). Returns it, or `null`.
+   * Adopts the store's record when it is newer than ours. Returns it when it serves `request` (the
+   * policy says `use`; for a forced renewal, it carries another token), else `null`: a grant follows.
    */
   async #adoptFromStore(request: FlightRequest): Promise<TokenRecord | null> {
     const stored = await this.#storeCall('get', () => this.#store.get(this.#storeKey));
     if (!isTokenRecord(stored)) return null;
     const current = this.#record;
     if (current !== null && (stored.obtainedAt <= current.obtainedAt || stored.accessToken === current.accessToken)) return null;
-    if (request.replacing !== undefined && stored.accessToken === request.replacing) return null;
-    if (decide(stored, this.#options.now(), this.#policy).type !== 'use') return null;
-    await this.#commit(stored, 'store', request.reason);
-    return stored;
+    const serves =
+      (request.replacing === undefined || stored.accessToken !== request.replacing) &&
+      decide(stored, this.#options.now(), this.#policy).type === 'use';
+    if (serves) {
+      await this.#commit(stored, 'store', request.reason);
+      return stored;
+    }
+    // Too old to serve, yet newer than ours: the grant must start from it. Another instance may have
+    // rotated the refresh token ours came from, and refreshing with that one ends the shared session.
+    this.#redactor.addRotating(stored.accessToken);
+    this.#redactor.addRotating(stored.refreshToken);
+    this.#setRecord(stored);
+    return null;
   }
 
-  #throwIfCoolingDown(now: number): void {
+  /** The fast failure of a login attempted during the cooldown after a rejected one; `null` outside it. */
+  #cooldownFailure(): ApiaxAuthError | null {
     const cooldown = this.#cooldown;
-    if (cooldown === null || now >= cooldown.until) return;
-    const seconds = Math.ceil((cooldown.until - now) / 1000);
-    this.#log.debug('login cooling down after a rejection; failing fast', { code: cooldown.error.code, secondsLeft: seconds });
-    throw new ApiaxAuthError(
-      cooldown.error.code,
-      `${cooldown.error.message} Failing fast for ${seconds} s more (loginCooldownMs) instead of sending the password again.`,
-      {
-        retryable: false,
-        ...(cooldown.error.status !== undefined ? { status: cooldown.error.status } : {}),
-        ...(cooldown.error.oauthError !== undefined ? { oauthError: cooldown.error.oauthError } : {}),
-      },
-    );
+    const now = this.#options.now();
+    if (cooldown === null || now >= cooldown.until) return null;
+    const { code, message, status, oauthError } = cooldown.error;
+    const waiting = Number.isFinite(cooldown.until)
+      ? `Failing fast for ${Math.ceil((cooldown.until - now) / 1000)} s more (loginCooldownMs) instead of sending the password again.`
+      : `${cooldown.rejections} logins were rejected: this client will not send the password again. Fix the credentials and create a new client.`;
+    this.#log.debug('login refused earlier; failing fast', { code, rejections: cooldown.rejections });
+    return new ApiaxAuthError(code, `${message} ${waiting}`, { retryable: false, status, oauthError });
   }
 
   /** Background renewal: one `unref`'d timer at the moment the policy stops answering `use`. */
@@ -387,6 +406,7 @@ export class TokenSession {
 
   #onTimer(): void {
     this.#timer = undefined;
+    // A flight in progress re-arms the timer when it ends, whatever its outcome.
     if (this.#closed || this.#flight !== null) return;
     const action = decide(this.#record, this.#options.now(), this.#policy);
     if (action.type === 'use') {
@@ -398,10 +418,11 @@ export class TokenSession {
       return;
     }
     if (this.#cooldown !== null && this.#options.now() < this.#cooldown.until && this.#nextGrant() === 'login') {
-      this.#schedule(this.#cooldown.until - this.#options.now());
+      // A client that gave up on its password keeps no timer: only a new client logs in again.
+      if (Number.isFinite(this.#cooldown.until)) this.#schedule(this.#cooldown.until - this.#options.now());
       return;
     }
-    this.#renew({ reason: 'background', background: true }).catch(() => {
+    this.#renew({ reason: 'background', replacing: undefined, background: true }).catch(() => {
       // Reported by #fly, which also re-arms the timer after a pause.
     });
   }

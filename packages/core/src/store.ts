@@ -21,7 +21,10 @@ export interface TokenRecord {
 
 /** Options a store's {@link TokenStore.withLock} receives from the client. */
 export interface TokenStoreLockOptions {
-  /** How long the lock may be held before it expires on its own (its holder died). */
+  /**
+   * The longest a live holder may keep the lock (one grant with all its retries). A store may expire a
+   * dead holder's lock sooner by holding a shorter lease that it renews while `critical` runs.
+   */
   ttlMs: number;
   /** How long to wait for another holder before giving up and running without the lock. */
   waitMs: number;
@@ -43,6 +46,9 @@ export interface TokenStore {
    * and re-reads the store first: another process may have refreshed meanwhile.
    */
   withLock?<T>(key: string, critical: () => Promise<T>, options: TokenStoreLockOptions): Promise<T>;
-  /** Releases connections. `auth.close()` calls it; a store shared by several clients counts its users. */
+  /**
+   * Releases connections. `auth.close()` calls it once per client, so a store shared by several clients
+   * must stay usable afterwards (reopening lazily, as `RedisTokenStore` does).
+   */
   close?(): Promise<void>;
 }

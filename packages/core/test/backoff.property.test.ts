@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { backoffDelay, parseRetryAfter } from '../src/backoff.js';
+import { backoffDelay, loginCooldownDelay, MAX_LOGIN_REJECTIONS, parseRetryAfter } from '../src/backoff.js';
 
 const settingsArb = fc
   .tuple(fc.integer({ min: 0, max: 10_000 }), fc.integer({ min: 0, max: 120_000 }))
@@ -54,5 +54,26 @@ describe('parseRetryAfter', () => {
     const now = Date.UTC(2025, 0, 1, 0, 0, 0);
     expect(parseRetryAfter(new Date(now + 30_000).toUTCString(), now)).toBe(30_000);
     expect(parseRetryAfter(new Date(now - 30_000).toUTCString(), now)).toBe(0);
+  });
+});
+
+describe('loginCooldownDelay', () => {
+  it('waits the configured cooldown, then twice that, then gives up for good at the third rejection', () => {
+    const fiveMinutes = 5 * 60_000;
+    expect([1, 2].map((rejections) => loginCooldownDelay(rejections, fiveMinutes) / 60_000)).toEqual([5, 10]);
+    expect(MAX_LOGIN_REJECTIONS).toBe(3);
+    expect(loginCooldownDelay(3, fiveMinutes)).toBe(Number.POSITIVE_INFINITY);
+    expect(loginCooldownDelay(10_000, fiveMinutes)).toBe(Number.POSITIVE_INFINITY);
+  });
+
+  it('never shrinks as rejections add up and never goes below the configured cooldown', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 5_000 }), fc.integer({ min: 0, max: 48 * 3_600_000 }), (rejections, cooldownMs) => {
+        const delay = loginCooldownDelay(rejections, cooldownMs);
+        expect(delay).toBeGreaterThanOrEqual(cooldownMs);
+        expect(Number.isFinite(delay)).toBe(rejections < MAX_LOGIN_REJECTIONS);
+        expect(loginCooldownDelay(rejections + 1, cooldownMs)).toBeGreaterThanOrEqual(delay);
+      }),
+    );
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { recordingFetch, settled, startHarness } from './support/harness.js';
+import { captureLogger, recordingFetch, settled, startHarness } from './support/harness.js';
 
 describe('1FA grants over HTTP', () => {
   it('the first token costs exactly one request: a password grant, no discovery', async () => {
@@ -67,6 +67,28 @@ describe('1FA grants over HTTP', () => {
     await auth.getAccessToken();
     fake.endAllSessions();
     await expect(auth.close({ logout: true })).resolves.toBeUndefined();
+  });
+
+  it('a logout answered 400 invalid_grant (Keycloak: a token it does not know) counts as done: no error', async () => {
+    const { fake, client } = await startHarness();
+    const logs = captureLogger();
+    const auth = client({
+      logger: logs.logger,
+      // The logout carries a refresh token the server never issued.
+      fetch: async (input, init) => {
+        if (!String(input).endsWith('/logout')) return globalThis.fetch(input, init);
+        const form = new URLSearchParams(await new Request(input, init).text());
+        form.set('refresh_token', 'never-issued');
+        return globalThis.fetch(input, { ...init, body: form });
+      },
+    });
+    const errors: unknown[] = [];
+    auth.on('error', (error) => errors.push(error));
+    await auth.getAccessToken();
+    await auth.close({ logout: true });
+    expect(fake.requests.at(-1)).toMatchObject({ endpoint: 'logout', status: 400, error: 'invalid_grant' });
+    expect(errors).toEqual([]);
+    expect(logs.lines.some((line) => line.startsWith('info') && line.includes('logged out') && line.includes('"sessionWasActive":false'))).toBe(true);
   });
 
   it('close() without logout leaves the session alive and sends nothing', async () => {

@@ -27,25 +27,14 @@ describe('guarantee 3: refresh ahead of expiry', () => {
     expect(fake.stats).toMatchObject({ password: 1, refresh: 1 });
   });
 
-  it('honours a configured window', async () => {
-    const { fake, clock, client } = await startHarness();
-    const auth = client({ refreshWindowMs: 10 * 60_000 });
+  it.each([
+    ['honours a configured window (10 min)', 1800, { refreshWindowMs: 10 * 60_000 }, 20 * 60],
+    ['keeps the default window at 60 s or more for short tokens', 300, {}, 300 - 60],
+  ])('%s', async (_title, accessTokenLifetimeSeconds, options, refreshDueAfterSeconds) => {
+    const { fake, clock, client } = await startHarness({ accessTokenLifetimeSeconds });
+    const auth = client(options);
     await auth.getAccessToken();
-    clock.advance(20 * 60 - 1);
-    await auth.getAccessToken();
-    await settled(auth);
-    expect(fake.stats.refresh).toBe(0);
-    clock.advance(1);
-    await auth.getAccessToken();
-    await settled(auth);
-    expect(fake.stats.refresh).toBe(1);
-  });
-
-  it('the default window is at least 60 s for short tokens', async () => {
-    const { fake, clock, client } = await startHarness({ accessTokenLifetimeSeconds: 300 });
-    const auth = client();
-    await auth.getAccessToken();
-    clock.advance(300 - 61);
+    clock.advance(refreshDueAfterSeconds - 1);
     await auth.getAccessToken();
     await settled(auth);
     expect(fake.stats.refresh).toBe(0);

@@ -30,13 +30,19 @@ describe('guarantee 5: a rejected login is never retried', () => {
     expect(error!.status === 400 || error!.status === 401).toBe(true);
     expect(errorEvents).toEqual([error]);
 
-    // Later calls fail fast, for loginCooldownMs, without sending the password again.
-    const later = await rejections(Array.from({ length: 200 }, () => auth.getAccessToken()));
-    expect(later.every((failure) => failure.code === 'invalid_credentials')).toBe(true);
+    // Later calls fail fast, for loginCooldownMs, without sending the password again: forced ones and
+    // fetches too, and without a new 'error' event each (nothing new failed).
+    const later = await rejections([
+      ...Array.from({ length: 200 }, () => auth.getAccessToken()),
+      ...Array.from({ length: 20 }, () => auth.getAccessToken({ forceRefresh: true })),
+      ...Array.from({ length: 20 }, () => auth.fetch('/api/v3/rules/inspect')),
+    ]);
+    expect(later.every((failure) => failure instanceof ApiaxAuthError && failure.code === 'invalid_credentials')).toBe(true);
     expect(later[0]!.message).toMatch(/loginCooldownMs/);
     clock.advance(59);
     await expect(auth.getAccessToken()).rejects.toMatchObject({ code: 'invalid_credentials' });
-    expect(fake.stats).toMatchObject({ tokenRequests: 1, failedLogins: 1 });
+    expect(fake.stats).toMatchObject({ tokenRequests: 1, failedLogins: 1, apiCalls: 0 });
+    expect(errorEvents).toEqual([error]);
     expect(fake.isLocked('demo')).toBe(false);
     expect(auth.status()).toMatchObject({ state: 'failed', lastError: { code: 'invalid_credentials' } });
 
@@ -46,6 +52,33 @@ describe('guarantee 5: a rejected login is never retried', () => {
     expect(fake.stats).toMatchObject({ tokenRequests: 2, failedLogins: 2 });
     expect(fake.isLocked('demo')).toBe(false);
   });
+
+  it('a wrong password under steady load for a day never locks the account: two cooldowns, then never again', async () => {
+    const { fake, clock, client } = await startHarness({ bruteForce: { maxFailures: 5 } });
+    // The default loginCooldownMs: 5 min.
+    const auth = client({ password: 'wrong-password' });
+    const failedLoginsAt: number[] = [];
+    auth.on('error', () => failedLoginsAt.push(fake.stats.failedLogins));
+    const start = clock.now();
+    const attemptsAtMinute: number[] = [];
+    let lastError: unknown;
+    for (let elapsed = 0; elapsed <= 24 * 3600; elapsed += 60) {
+      if (elapsed > 0) clock.advance(60);
+      const before = fake.stats.tokenRequests;
+      const errors = await rejections(Array.from({ length: 20 }, () => auth.getAccessToken()));
+      expect(errors.every((error) => error instanceof ApiaxAuthError && error.code === 'invalid_credentials')).toBe(true);
+      if (fake.stats.tokenRequests > before) attemptsAtMinute.push((clock.now() - start) / 60_000);
+      lastError = errors.at(-1);
+    }
+    // 0, then 5 and 10 min apart, then the client gives up: its password cannot change while it runs.
+    // (A constant 5-min cooldown would lock the account at its 5th try, 20 minutes in.)
+    expect(attemptsAtMinute).toEqual([0, 5, 15]);
+    expect(fake.stats).toMatchObject({ tokenRequests: 3, failedLogins: 3 });
+    expect(fake.isLocked('demo')).toBe(false);
+    expect(failedLoginsAt).toEqual([1, 2, 3]);
+    expect((lastError as Error).message).toMatch(/will not send the password again/);
+    expect(auth.status()).toMatchObject({ state: 'failed', lastError: { code: 'invalid_credentials' } });
+  }, 120_000);
 
   it('a refresh rejection followed by a login rejection (password changed, session ended) fails once, typed', async () => {
     const { fake, clock, client } = await startHarness();

@@ -59,15 +59,64 @@ describe('guarantee 7: background renewal', () => {
     expect(fake.stats).toMatchObject({ password: 2, refresh: 1, failedRefreshes: 0 });
   });
 
-  it('when a timer was missed (the clock jumped past expiry, no timer fired), the next call recovers by itself', async () => {
+  it('when a timer was missed (the clock jumped past expiry, no timer fired), the next call recovers by itself, and the timer follows the new token', async () => {
     const { fake, clock, client } = await startHarness();
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
     const auth = client({ background: true });
     const first = await auth.getAccessToken();
+    // A sleeping laptop: three hours pass by the wall clock, and no timer ran.
     clock.advance(3 * 3600);
     const second = await auth.getAccessToken();
     expect(second).not.toBe(first);
     expect(fake.stats).toMatchObject({ password: 1, refresh: 1 });
     expect(auth.status().state).toBe('valid');
+    // The stale timer (due 25 min after the first token) was replaced by one for the new token.
+    clock.advance(24 * 60);
+    await vi.advanceTimersByTimeAsync(24 * MINUTE);
+    expect(fake.stats.refresh).toBe(1);
+    const renewed = nextTokenEvent((listener) => auth.on('token', listener));
+    clock.advance(60);
+    await vi.advanceTimersByTimeAsync(MINUTE);
+    expect(await renewed).toMatchObject({ grant: 'refresh', reason: 'background' });
+    expect(fake.stats).toMatchObject({ password: 1, refresh: 2 });
+  });
+
+  it('a timer that gave way to a call\'s renewal is armed again when that renewal fails', async () => {
+    const { fake, clock, client } = await startHarness();
+    let outage: { reached: () => void; release: Promise<void> } | undefined;
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    const auth = client({
+      background: true,
+      maxRetries: 0,
+      // During the outage the token endpoint hangs until released, then answers with a proxy's 503 page.
+      fetch: async (input, init) => {
+        if (outage === undefined || !String(input).endsWith('/token')) return globalThis.fetch(input, init);
+        outage.reached();
+        await outage.release;
+        outage = undefined;
+        return new Response('<html>503</html>', { status: 503, headers: { 'content-type': 'text/html' } });
+      },
+    });
+    await auth.getAccessToken();
+    clock.advance(3600);
+    let release!: () => void;
+    const reached = new Promise<void>((resolve) => {
+      outage = { reached: resolve, release: new Promise<void>((resolveRelease) => (release = resolveRelease)) };
+    });
+    const failing = auth.getAccessToken();
+    await reached;
+    // The background timer fires while that call's refresh is on the wire, and gives way to it.
+    await vi.advanceTimersByTimeAsync(30 * MINUTE);
+    release();
+    await expect(failing).rejects.toMatchObject({ code: 'server_error' });
+
+    // Without any call, the timer renews the session once the endpoint is back.
+    const events: ApiaxTokenEvent[] = [];
+    auth.on('token', (event) => events.push(event));
+    await vi.advanceTimersByTimeAsync(MINUTE);
+    await vi.waitFor(() => expect(auth.status().state).toBe('valid'), { timeout: 10_000, interval: 20 });
+    expect(events).toMatchObject([{ grant: 'refresh', reason: 'background' }]);
+    expect(fake.stats).toMatchObject({ password: 1, refresh: 1 });
   });
 
   it('close() clears the timer: nothing is sent afterwards', async () => {

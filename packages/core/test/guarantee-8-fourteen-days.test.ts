@@ -66,6 +66,10 @@ describe('guarantee 8: fourteen days of steady traffic', () => {
       ['relogin', reloginAtSeconds],
     ]);
     expect(auth.status().grants).toEqual({ password: 2, refresh: refreshesInFirstSession + refreshesInSecondSession });
+    expect(fake.stats.tokenRequests).toBe(2 + refreshesInFirstSession + refreshesInSecondSession);
     expect(refreshesInFirstSession + refreshesInSecondSession).toBe(807);
+    // Every refresh ran ahead of expiry, in the background: none was waited for.
+    const refreshReasons = new Set(events.filter((event) => event.grant === 'refresh').map((event) => event.reason));
+    expect(refreshReasons).toEqual(new Set(['expiring']));
   }, 300_000);
 });

@@ -2,7 +2,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { ApiaxAuthError, createApiaxAuth, type ApiaxAuthOptions } from '../src/index.js';
 import { DEFAULTS, isLoopbackHost, resolveOptions } from '../src/options.js';
-import { track } from './support/harness.js';
+import { startHarness } from './support/harness.js';
 
 const base: ApiaxAuthOptions = { env: {}, username: 'demo', password: 'demo' };
 
@@ -126,6 +126,14 @@ describe('options: validation names the option', () => {
     [{ ...base, assertion: { privateKey: { kty: 'RSA' }, subject: 'S' } }, /assertion\.privateKey/],
     [{ ...base, env: { APIAX_ASSERTION_SUBJECT: 'S' } }, /APIAX_ASSERTION_KEY/],
     [{ ...base, env: { APIAX_ASSERTION_KEY: 'x' } }, /APIAX_ASSERTION_SUBJECT/],
+    // The same mistakes made in the environment name the variable too.
+    [{ env: { APIAX_USERNAME: 'u' } }, /password.*APIAX_PASSWORD/],
+    [{ ...base, env: { APIAX_ISSUER: 'auth.apiax.io/realms/apiax' } }, /issuer \(APIAX_ISSUER\).*valid absolute URL/],
+    [{ ...base, env: { APIAX_TOKEN_URL: 'http://auth.example.com/token' } }, /tokenEndpoint \(APIAX_TOKEN_URL\).*https/],
+    [{ ...base, env: { APIAX_API_URL: 'http://rule-engine.apiax.io' } }, /apiBaseUrl \(APIAX_API_URL\).*https/],
+    [{ ...base, env: { APIAX_ASSERTION_KEY: 'not a key', APIAX_ASSERTION_SUBJECT: 'S' } }, /assertion\.privateKey \(APIAX_ASSERTION_KEY\).*not a readable private key/],
+    [{ ...base, apiKey: 'key\r\nInjected: yes' }, /apiKey \(APIAX_API_KEY\).*header/],
+    [{ ...base, env: { APIAX_API_KEY: 'key\nInjected: yes' } }, /apiKey \(APIAX_API_KEY\).*header/],
   ] as Array<[ApiaxAuthOptions, RegExp]>)('%#: %s', (options, message) => {
     expect(configError(options).message).toMatch(message);
   });
@@ -143,7 +151,9 @@ describe('options: validation names the option', () => {
     ).toMatch(/assertion\.lifetimeSeconds/);
   });
 
-  it('never puts the password or the key in the error', () => {
+  it('never puts the password, the API key or the private key in the error', () => {
+    expect(configError({ ...base, apiKey: 'canary-api-key\r\nInjected: yes' }).message).not.toContain('canary-api-key');
+
     const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
     const pem = privateKey.export({ type: 'pkcs1', format: 'pem' }).toString();
     const broken = pem.slice(0, 200);
@@ -178,17 +188,16 @@ describe('options: loopback', () => {
 });
 
 describe('createApiaxAuth', () => {
-  it('sends nothing at construction, nor until first use', async () => {
+  it.each([false, true])('sends nothing at construction, nor until first use (background: %s)', async (background) => {
+    const { fake, client } = await startHarness();
     let requests = 0;
-    const auth = track(
-      createApiaxAuth({
-        ...base,
-        fetch: async () => {
-          requests += 1;
-          return new Response('{}', { status: 500 });
-        },
-      }),
-    );
+    const auth = client({
+      background,
+      fetch: async (input, init) => {
+        requests += 1;
+        return globalThis.fetch(input, init);
+      },
+    });
     expect(auth.status()).toEqual({
       state: 'signed-out',
       accessTokenExpiresAt: null,
@@ -196,8 +205,13 @@ describe('createApiaxAuth', () => {
       grants: { password: 0, refresh: 0 },
       lastError: null,
     });
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await new Promise((resolve) => setTimeout(resolve, 50));
     expect(requests).toBe(0);
+    expect(fake.stats.tokenRequests).toBe(0);
+    // The first use is what sends the first (and only) request.
+    await auth.getAccessToken();
+    expect(requests).toBe(1);
+    expect(fake.stats.tokenRequests).toBe(1);
   });
 
   it('throws invalid_config synchronously from the constructor', () => {

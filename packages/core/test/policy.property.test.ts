@@ -136,6 +136,19 @@ describe('policy', () => {
     expect(tokenTimeline(thirtyMinutes, { refreshWindowMs: 2 * MINUTE, expiryMarginMs: 10_000 }).windowMs).toBe(2 * MINUTE);
   });
 
+  it('gives every margin its sign: the refresh comes before the token stops serving, which comes before expiry', () => {
+    fc.assert(
+      fc.property(recordArb, settingsArb, (record, settings) => {
+        const timeline = tokenTimeline(record, settings);
+        expect(timeline.marginMs).toBeGreaterThanOrEqual(0);
+        expect(timeline.windowMs).toBeGreaterThanOrEqual(timeline.marginMs);
+        expect(timeline.refreshDueAt).toBeLessThanOrEqual(timeline.usableUntil);
+        expect(timeline.usableUntil).toBeLessThanOrEqual(record.accessTokenExpiresAt);
+        expect(nextActionAt(record, settings)).toBeLessThanOrEqual(timeline.usableUntil);
+      }),
+    );
+  });
+
   it('never makes a token due the moment it arrives (no refresh loop), whatever the settings', () => {
     fc.assert(
       fc.property(recordArb, settingsArb, (record, settings) => {

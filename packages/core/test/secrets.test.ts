@@ -173,6 +173,39 @@ describe('secrets never leak', () => {
     expectNoSecret(exposure, [PASSWORD, accessToken!]);
   });
 
+  it('when the server echoes the refresh token and the password back, on a refresh and on the login that follows', async () => {
+    const { clock, logs, make, spy } = await harnessWithCanaries();
+    const exposure: Exposure = { errors: [], payloads: [], statuses: [], lines: logs.lines };
+    let echo: 'server-error' | 'invalid_grant' | null = null;
+    const echoed: string[] = [];
+    const auth = make({
+      fetch: async (input, init) => {
+        if (echo === null || !String(input).endsWith('/token')) return spy.fetch(input, init);
+        const form = new URLSearchParams(await new Request(input, init).text());
+        const description = `Invalid: refresh_token=${form.get('refresh_token')} password=${form.get('password')}`;
+        echoed.push(description);
+        return echo === 'server-error'
+          ? Response.json({ error: 'unknown_error', error_description: description }, { status: 500 })
+          : Response.json({ error: 'invalid_grant', error_description: description }, { status: 400 });
+      },
+    });
+    observe(auth, exposure);
+    await capture(exposure, auth, () => auth.getAccessToken());
+    clock.advance(1800);
+    echo = 'server-error';
+    await capture(exposure, auth, () => auth.getAccessToken());
+    echo = 'invalid_grant';
+    await capture(exposure, auth, () => auth.getAccessToken());
+
+    expect(exposure.errors.map((error) => (error as ApiaxAuthError).code)).toEqual(['server_error', 'invalid_credentials']);
+    const [, refreshToken] = [...spy.secrets];
+    expect(refreshToken).toBeDefined();
+    // Not vacuous: the server did echo the refresh token (refreshes) and the password (the login).
+    expect(echoed.some((text) => text.includes(refreshToken!))).toBe(true);
+    expect(echoed.some((text) => text.includes(PASSWORD))).toBe(true);
+    expectNoSecret(exposure, [...spy.secrets, PASSWORD]);
+  });
+
   it('2FA: neither the private key nor the signed assertion appears anywhere, even when the assertion is refused', async () => {
     const keys = rsaKeyPair();
     const registered = rsaKeyPair();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MemoryTokenStore, type TokenRecord, type TokenStore, type ApiaxTokenEvent } from '../src/index.js';
-import { captureLogger, startHarness } from './support/harness.js';
+import { captureLogger, settled, startHarness } from './support/harness.js';
 
 const record = (accessToken: string): TokenRecord => ({
   accessToken,
@@ -145,6 +145,21 @@ describe('the client and its store', () => {
     expect(fake.stats).toMatchObject({ password: 1, refresh: 1 });
   });
 
+  it('refreshes from the newest stored record even when its access token is too old to serve (rotation survives)', async () => {
+    const { fake, clock, client } = await startHarness({ rotateRefreshTokens: true });
+    const store = new ObservedStore();
+    const a = client({ store });
+    const b = client({ store });
+    await a.getAccessToken();
+    await b.getAccessToken(); // adopted: b holds the login's refresh token
+    clock.advance(1800);
+    await a.getAccessToken(); // a rotates it; b's copy is now a reused token to Keycloak
+    clock.advance(1800); // and a's record has expired too
+    await expect(b.getAccessToken()).resolves.toMatch(/^eyJ/);
+    // b refreshed with a's refresh token: no reuse, no ended session, no second login.
+    expect(fake.stats).toMatchObject({ password: 1, refresh: 2, failedRefreshes: 0, activeSessions: 1 });
+  });
+
   it('ignores a corrupt record in the store', async () => {
     const { fake, client } = await startHarness();
     const store = new ObservedStore();
@@ -167,6 +182,30 @@ describe('the client and its store', () => {
     expect(fake.stats).toMatchObject({ password: 1, refresh: 1, logouts: 1 });
     expect(logs.lines.filter((line) => line.startsWith('warn'))).toHaveLength(1);
     expect(logs.lines.find((line) => line.startsWith('warn'))).toMatch(/store/);
+  });
+
+  it('a lock that fails while the renewal runs inside it never leads to a second grant beside it (rotation survives)', async () => {
+    const { fake, clock, client } = await startHarness({ rotateRefreshTokens: true, tokenLatencyMs: 100 });
+    const inner = new MemoryTokenStore();
+    const logs = captureLogger();
+    // A lock that loses its lease: it starts the critical section, then gives up without waiting for it.
+    const store: TokenStore = {
+      get: (key) => inner.get(key),
+      set: (key, value) => inner.set(key, value),
+      delete: (key) => inner.delete(key),
+      async withLock(_key, critical) {
+        void critical().catch(() => undefined);
+        throw new Error('lock lease lost');
+      },
+    };
+    const auth = client({ store, logger: logs.logger });
+    const first = await auth.getAccessToken();
+    clock.advance(1800);
+    const second = await auth.getAccessToken();
+    expect(second).not.toBe(first);
+    await settled(auth);
+    expect(fake.stats).toMatchObject({ password: 1, refresh: 1, failedRefreshes: 0, maxConcurrentRefreshes: 1, activeSessions: 1 });
+    expect(logs.lines.some((line) => line.startsWith('warn') && line.includes('store failed'))).toBe(true);
   });
 
   it('a store whose lock fails still lets the grant run locally', async () => {

@@ -46,12 +46,6 @@ export async function startHarness(options: FakeApiaxOptions = {}, startEpochMs 
   };
 }
 
-/** Registers an extra client for cleanup (one created without the harness). */
-export function track(client: ApiaxAuth): ApiaxAuth {
-  openClients.push(client);
-  return client;
-}
-
 export function rsaKeyPair(): { privateKey: KeyObject; publicKey: KeyObject } {
   return generateKeyPairSync('rsa', { modulusLength: 2048 });
 }
@@ -127,4 +121,32 @@ export function tamperingFetch(): {
       duplicate = true;
     },
   };
+}
+
+/**
+ * The platform fetch with a connection pool towards one origin, as an HTTP agent would have: at most
+ * `connections` requests to it at once, the others queue; each response is read in full before its
+ * slot frees. (10,000 concurrent `auth.fetch` calls would otherwise open 10,000 sockets.) Records the
+ * bearer token of every request to that origin, in the order they were sent.
+ */
+export function pooledFetch(origin: string, connections = 32): { fetch: typeof globalThis.fetch; bearers: string[] } {
+  const bearers: string[] = [];
+  const waiting: Array<() => void> = [];
+  let active = 0;
+  const fetchThroughPool: typeof globalThis.fetch = async (input, init) => {
+    const request = new Request(input, init);
+    if (new URL(request.url).origin !== new URL(origin).origin) return globalThis.fetch(input, init);
+    if (active >= connections) await new Promise<void>((resolve) => waiting.push(resolve));
+    active += 1;
+    try {
+      bearers.push(request.headers.get('authorization')?.replace(/^Bearer /, '') ?? '');
+      const response = await globalThis.fetch(request);
+      const body = await response.arrayBuffer();
+      return new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
+    } finally {
+      active -= 1;
+      waiting.shift()?.();
+    }
+  };
+  return { fetch: fetchThroughPool, bearers };
 }
