@@ -36,8 +36,9 @@ async function perClient(scenarioName, scenario) {
   return rows;
 }
 
+// Each package's own benchmark (autocannon rounds, fleets of processes) takes minutes: full runs only.
 function packageBenches() {
-  if (!wanted('packages')) return [];
+  if (quick || !wanted('packages')) return [];
   const results = [];
   for (const dir of readdirSync(join(root, 'packages'))) {
     const manifest = JSON.parse(readFileSync(join(root, 'packages', dir, 'package.json'), 'utf8'));

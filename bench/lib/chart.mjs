@@ -1,5 +1,5 @@
 /**
- * A line chart of cumulative token requests over the simulated 14 days, one line per client, as a
+ * A line chart of cumulative token requests over the simulated days, one line per client, as a
  * self-contained SVG (no fonts or scripts to fetch, so it renders on GitHub and offline).
  */
 const COLORS = ['#2563eb', '#dc2626', '#d97706', '#059669'];
@@ -23,7 +23,7 @@ export function tokenRequestsChart(seriesByClient, { width = 760, height = 380 }
   });
   return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" font-family="system-ui, sans-serif">
   <rect width="100%" height="100%" fill="#ffffff"/>
-  <text x="${margin.left}" y="24" font-size="15" font-weight="600">Token requests over 14 simulated days of steady traffic (cumulative)</text>
+  <text x="${margin.left}" y="24" font-size="15" font-weight="600">Token requests over ${Math.round(maxDay)} simulated days of steady traffic (cumulative)</text>
   ${gridY.map((value) => `<line x1="${margin.left}" x2="${margin.left + plotWidth}" y1="${y(value)}" y2="${y(value)}" stroke="#e5e7eb"/><text x="${margin.left - 8}" y="${y(value) + 4}" font-size="11" text-anchor="end" fill="#6b7280">${value}</text>`).join('\n  ')}
   ${gridX.map((day) => `<text x="${x(day)}" y="${margin.top + plotHeight + 18}" font-size="11" text-anchor="middle" fill="#6b7280">day ${day}</text>`).join('\n  ')}
   <line x1="${margin.left}" x2="${margin.left}" y1="${margin.top}" y2="${margin.top + plotHeight}" stroke="#9ca3af"/>

@@ -13,7 +13,7 @@ export function markdownReport(results) {
     storm.map(({ name, calls, coldStart, atExpiry }) => [name, calls, coldStart.tokenRequests, atExpiry.tokenRequests, coldStart.failed + atExpiry.failed]),
   ));
 
-  if (fourteenDays.length) parts.push('### 2. 14 simulated days + 1 hour of steady traffic');
+  if (fourteenDays.length) parts.push(`### 2. ${fourteenDays[0].days.toFixed(2).replace(/\.?0+$/, '')} simulated days of steady traffic (a call every ${fourteenDays[0].stepSeconds / 60} min)`);
   if (fourteenDays.length) parts.push(table(
     ['client', 'calls', 'logins', 'refreshes', 'sent with an expired token', 'waited on the token endpoint', 'failed'],
     fourteenDays.map(({ name, calls, logins, refreshes, sentWithExpiredToken, waitedOnTokenEndpoint, failed }) => [name, calls, logins, refreshes, sentWithExpiredToken, waitedOnTokenEndpoint, failed]),

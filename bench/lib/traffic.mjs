@@ -29,3 +29,15 @@ export async function burst(client, count) {
   const results = await Promise.all(Array.from({ length: count }, () => callApi(client)));
   return { calls: count, failed: results.filter((result) => !result.ok).length };
 }
+
+/**
+ * Simulated time outruns real latency: a step of the clock takes microseconds, a grant takes tens of
+ * milliseconds. Without this, a background refresh would "take" many simulated minutes and its token
+ * would arrive expired. After a step that sent a token request, give it one grant's latency to finish
+ * before time moves on, as it would in a real minute. Applied to every client alike.
+ */
+export async function settleGrants(fake, tokenRequestsBefore, tokenLatencyMs) {
+  const pause = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+  await pause(1); // a request sent in the background reaches the fake
+  if (fake.stats.tokenRequests !== tokenRequestsBefore) await pause(tokenLatencyMs + 10);
+}

@@ -1,9 +1,10 @@
 import { startFakeApiax } from '@apiax-auth/testing';
 import { withSimulatedTime } from '../lib/simulated-time.mjs';
-import { burst, callApi } from '../lib/traffic.mjs';
+import { burst, callApi, settleGrants } from '../lib/traffic.mjs';
 
 const HOUR = 3_600;
 const OUTAGE = { type: 'html', status: 503 };
+const TOKEN_LATENCY_MS = 20;
 
 /**
  * Scenario 3 — faults. Each case runs simulated traffic and counts failed calls:
@@ -34,9 +35,11 @@ async function outage(clientKind, quick) {
       if (shouldBeDown && !down) fake.fail(OUTAGE, 100_000); // more than any client sends in 2 minutes
       if (!shouldBeDown && down) fake.clearFaults();
       down = shouldBeDown;
+      const tokenRequestsBefore = fake.stats.tokenRequests;
       const result = await callApi(client);
       calls += 1;
       if (!result.ok) failed += 1;
+      await settleGrants(fake, tokenRequestsBefore, TOKEN_LATENCY_MS);
     }
     return { calls, failed };
   });
@@ -49,9 +52,11 @@ async function adminLogout(clientKind) {
     for (let elapsed = 0; elapsed <= HOUR; elapsed += 10) {
       clock.set(start + elapsed * 1000);
       if (elapsed === 600) fake.endAllSessions();
+      const tokenRequestsBefore = fake.stats.tokenRequests;
       const result = await callApi(client);
       calls += 1;
       if (!result.ok) failed += 1;
+      await settleGrants(fake, tokenRequestsBefore, TOKEN_LATENCY_MS);
     }
     return { calls, failed, logins: fake.stats.password };
   });
@@ -61,12 +66,14 @@ async function rotation(clientKind, quick) {
   return runSimulated(clientKind, { rotateRefreshTokens: true }, async ({ fake, client, clock, start }) => {
     let failed = 0;
     let calls = 0;
-    const hours = quick ? 2 : 4;
+    const hours = quick ? 1 : 4;
     for (let elapsed = 0; elapsed <= hours * HOUR; elapsed += 60) {
       clock.set(start + elapsed * 1000);
-      const result = await burst(client, 50);
+      const tokenRequestsBefore = fake.stats.tokenRequests;
+      const result = await burst(client, quick ? 20 : 50);
       calls += result.calls;
       failed += result.failed;
+      await settleGrants(fake, tokenRequestsBefore, TOKEN_LATENCY_MS);
     }
     const stats = fake.stats;
     return { calls, failed, sessionsEnded: stats.failedRefreshes, logins: stats.password };
@@ -75,7 +82,7 @@ async function rotation(clientKind, quick) {
 
 async function runSimulated(clientKind, fakeOptions, scenario) {
   return withSimulatedTime(async (clock) => {
-    const fake = await startFakeApiax({ now: clock.now, tokenLatencyMs: 20, bruteForce: false, ...fakeOptions });
+    const fake = await startFakeApiax({ now: clock.now, tokenLatencyMs: TOKEN_LATENCY_MS, bruteForce: false, ...fakeOptions });
     const client = clientKind.create({ fake, username: 'demo', password: 'demo', now: clock.now, simulatedTime: true });
     try {
       return await scenario({ fake, client, clock, start: clock.now() });
