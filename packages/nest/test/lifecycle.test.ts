@@ -47,6 +47,17 @@ describe('eager: true', () => {
       expect(surface).not.toContain(password);
     }
   });
+  it('fails app.init() itself (not only app.listen()) with the typed error, before anything listens', async () => {
+    const fake = await startFake();
+    const app = await createApp({
+      imports: [ApiaxAuthModule.forRoot({ ...optionsFor(fake, { eager: true, password: canary('password') }), isGlobal: true }), RulesModule],
+    });
+
+    await expect(app.init()).rejects.toMatchObject({ name: 'ApiaxAuthError', code: 'invalid_credentials', retryable: false });
+    expect(app.getHttpServer().listening).toBe(false);
+    expect(fake.stats.failedLogins).toBe(1);
+    expect(fake.stats.apiCalls).toBe(0);
+  });
 });
 
 describe('eager: true, with a flaky token endpoint', () => {

@@ -1,9 +1,29 @@
 import { createTestClock } from '@apiax-auth/testing';
+import { Controller, Get, Inject, Module, Scope } from '@nestjs/common';
 import type { Request } from 'express';
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import { ApiaxAuth, ApiaxAuthModule, type ApiaxRequestContext } from '../src/index.js';
 import { EVAL_QUERY, createApp, listen, optionsFor, postJson, startFake } from './helpers.js';
 import { RulesModule } from './rules.fixture.js';
+
+/** Every instance Nest created of the request-scoped controller below, with the client it received. */
+const requestScopedClients: ApiaxAuth[] = [];
+
+/** A request-scoped consumer: Nest builds it anew per request, and it must still get the one client. */
+@Controller({ path: 'scoped', scope: Scope.REQUEST })
+class RequestScopedController {
+  constructor(@Inject(ApiaxAuth) private readonly apiax: ApiaxAuth) {
+    requestScopedClients.push(apiax);
+  }
+
+  @Get()
+  async token(): Promise<{ length: number }> {
+    return { length: (await this.apiax.getAccessToken()).length };
+  }
+}
+
+@Module({ controllers: [RequestScopedController] })
+class RequestScopedModule {}
 
 describe('req.apiax', () => {
   it('is typed on Express.Request as { fetch, getAccessToken }', () => {
@@ -80,5 +100,20 @@ describe('req.apiax', () => {
     expect(fake.stats.password).toBe(1);
     expect(fake.stats.refresh).toBe(1);
     expect(fake.stats.rejectedApiCalls).toBe(0);
+  });
+
+  it('comes from one singleton client, even in request-scoped consumers: one login for all requests', async () => {
+    const fake = await startFake();
+    const app = await createApp({ imports: [ApiaxAuthModule.forRoot({ ...optionsFor(fake), isGlobal: true }), RequestScopedModule] });
+    const baseUrl = await listen(app);
+    requestScopedClients.length = 0;
+
+    for (let round = 0; round < 3; round += 1) expect((await fetch(`${baseUrl}/scoped`)).status).toBe(200);
+
+    // Three controllers (one per request), one client: app.get() itself throws for a request-scoped provider.
+    expect(requestScopedClients).toHaveLength(3);
+    const client = app.get(ApiaxAuth);
+    for (const injected of requestScopedClients) expect(injected).toBe(client);
+    expect(fake.stats.password).toBe(1);
   });
 });

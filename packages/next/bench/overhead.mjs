@@ -1,6 +1,9 @@
 // What the adapter adds to a call: `apiax.fetch` (request-time check, registry lookup, error
 // normalization, no-store fetch) against core's `auth.fetch` as the baseline, same fake, same run.
-// Run: pnpm --filter @apiax-auth/next bench (builds first). Prints ratios, asserts nothing.
+// Run after `pnpm --filter @apiax-auth/next build`: `pnpm --filter @apiax-auth/next bench`. Prints the ratio and
+// writes bench/results.json; asserts nothing.
+import { writeFileSync } from 'node:fs';
+import { availableParallelism, cpus, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { createApiaxAuth } from '@apiax-auth/core';
 import { startFakeApiax } from '@apiax-auth/testing';
@@ -54,6 +57,23 @@ console.log(`core auth.fetch : ${(core / CALLS).toFixed(3)} ms/call (median roun
 console.log(`next apiax.fetch: ${(next / CALLS).toFixed(3)} ms/call (median round ${next.toFixed(0)} ms)`);
 console.log(`ratio next/core : ${(next / core).toFixed(3)}`);
 console.log(`logins: ${fake.stats.password} (one per client expected: 2)`);
+
+const round3 = (value) => Math.round(value * 1000) / 1000;
+const summary = {
+  date: new Date().toISOString(),
+  node: process.version,
+  cpus: `${availableParallelism()} x ${cpus()[0]?.model ?? 'unknown'}`,
+  loadAverage: round3(loadavg()[0]),
+  callsPerRound: CALLS,
+  rounds: ROUNDS,
+  baseline: "core's auth.fetch",
+  candidate: '@apiax-auth/next apiax.fetch',
+  baselineMsPerCall: round3(core / CALLS),
+  candidateMsPerCall: round3(next / CALLS),
+  ratioOfMedianRounds: round3(next / core),
+  fake: { logins: fake.stats.password, apiCalls: fake.stats.apiCalls },
+};
+writeFileSync(new URL('./results.json', import.meta.url), `${JSON.stringify(summary, null, 2)}\n`);
 
 await baseline.close();
 await apiax.auth.close();

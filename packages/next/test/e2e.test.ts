@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { startFakeApiax, type FakeApiax, type FakeApiaxStats } from '@apiax-auth/testing';
@@ -20,7 +20,8 @@ import {
   type NextProcess,
 } from './support/fixture.js';
 
-// One `next build` + `next start` of test/fixture-app for the whole file; generous limits for a loaded 2-core box.
+// One `next build` + `next start` of test/fixture-app, one `next dev`, and one `next build` that must fail
+// (a client component importing the package); generous limits for a loaded 2-core box.
 const SETUP_TIMEOUT_MS = 420_000;
 const STEP_TIMEOUT_MS = 120_000;
 
@@ -252,5 +253,40 @@ describe('next dev: a hot reload re-evaluates lib/apiax.ts but keeps its client'
     await evaluate();
     expect(devFake.stats.password).toBe(1);
     expect(devFake.stats.apiCalls).toBeGreaterThanOrEqual(3);
+  }, 300_000);
+});
+
+describe('next build refuses a client component that imports @apiax-auth/next', () => {
+  // A page added to the fixture for this build only: its client component imports the package.
+  const pageDir = join(FIXTURE_DIR, 'app', 'client-import');
+
+  afterAll(() => rm(pageDir, { recursive: true, force: true }));
+
+  test('the build fails on `server-only`, so no client bundle can hold the package', async () => {
+    await mkdir(pageDir, { recursive: true });
+    await writeFile(
+      join(pageDir, 'leaky-button.tsx'),
+      [
+        "'use client';",
+        "import { createApiaxNext } from '@apiax-auth/next';",
+        '',
+        'export function LeakyButton() {',
+        '  return <button type="button" onClick={() => void createApiaxNext().apiax.getAccessToken()}>leak</button>;',
+        '}',
+        '',
+      ].join('\n'),
+    );
+    await writeFile(
+      join(pageDir, 'page.tsx'),
+      "import { LeakyButton } from './leaky-button';\n\nexport default function Page() {\n  return <LeakyButton />;\n}\n",
+    );
+
+    const leakyBuild = runNext(['build'], childEnv({ NODE_ENV: 'production' }));
+    const exitCode = await leakyBuild.exited;
+
+    expect(exitCode, leakyBuild.output()).not.toBe(0);
+    // Next's own refusal, naming the import chain's marker (Turbopack and webpack word it alike).
+    expect(leakyBuild.output()).toMatch(/'server-only' cannot be imported from a Client Component module/);
+    expect(leakyBuild.output()).toContain('client-import');
   }, 300_000);
 });
