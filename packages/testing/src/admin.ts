@@ -59,13 +59,23 @@ export async function handleAdminRequest(
   const action = POST_ACTIONS[name];
   if (!action) return sendJson(response, 404, { error: 'not_found', message: `No admin action ${name}` });
   if (request.method !== 'POST') return sendJson(response, 405, { error: 'method_not_allowed' }, { allow: 'POST' });
+  const body = parseJsonObject(await readBody(request));
+  if (body === undefined) return sendJson(response, 400, { error: 'invalid_request', message: 'body must be a JSON object' });
   try {
-    const text = await readBody(request);
-    const body: unknown = text.trim() === '' ? {} : JSON.parse(text);
-    if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new TypeError('body must be a JSON object');
-    sendJson(response, 200, action(fake, body as Record<string, unknown>));
+    sendJson(response, 200, action(fake, body));
   } catch (cause) {
     sendJson(response, 400, { error: 'invalid_request', message: (cause as Error).message });
+  }
+}
+
+/** The body as a JSON object (empty: `{}`), or `undefined`. The parser's own message is not echoed: it quotes the body. */
+function parseJsonObject(text: string): Record<string, unknown> | undefined {
+  if (text.trim() === '') return {};
+  try {
+    const body: unknown = JSON.parse(text);
+    return typeof body === 'object' && body !== null && !Array.isArray(body) ? (body as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
   }
 }
 

@@ -3,9 +3,9 @@ import { ADMIN_PREFIX, handleAdminRequest } from './admin.js';
 import type { FakeContext } from './context.js';
 import { discoveryDocument } from './discovery.js';
 import { BodyTooLargeError, sendJson } from './http.js';
-import { keycloakErrors } from './keycloak-errors.js';
+import { keycloakErrors, sendKeycloakError } from './keycloak-errors.js';
 import { handleLogoutRequest, handleRevokeRequest } from './session-endpoints.js';
-import { handleTokenRequest, sendKeycloakError } from './token-endpoint.js';
+import { handleTokenRequest } from './token-endpoint.js';
 import type { FakeApiax } from './types.js';
 
 /** The realm's base path, as on auth.apiax.io. */

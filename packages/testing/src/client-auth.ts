@@ -22,7 +22,7 @@ export async function authenticateClient(
     );
     // Current Keycloak refuses a client_id naming another client than the assertion's subject.
     if ('clientId' in verified && clientId && clientId !== verified.clientId) {
-      return { error: assertionRejected('client_id parameter does not match sub claim') };
+      return { error: assertionRejected('client_id parameter not matching with client from JWT token') };
     }
     return verified;
   }

@@ -1,3 +1,4 @@
+import { keycloakErrors } from './keycloak-errors.js';
 import type { FakeFault } from './types.js';
 
 /** The answer of a fault that replaces the normal one (a delay only postpones it). */
@@ -41,14 +42,8 @@ export class FaultQueue {
 /** The proxy's HTML page (nginx style), or Keycloak's 500 JSON. */
 export function faultAnswer(fault: Extract<FakeFault, { type: 'html' | 'server-error' }>): FaultAnswer {
   if (fault.type === 'server-error') {
-    return {
-      status: 500,
-      contentType: 'application/json',
-      body: JSON.stringify({
-        error: 'unknown_error',
-        error_description: 'For more on this error consult the server log.',
-      }),
-    };
+    const { status, error, description } = keycloakErrors.unknownError;
+    return { status, contentType: 'application/json', body: JSON.stringify({ error, error_description: description }) };
   }
   const title = `${fault.status} ${HTML_REASONS[fault.status]}`;
   return {
@@ -61,7 +56,7 @@ export function faultAnswer(fault: Extract<FakeFault, { type: 'html' | 'server-e
 const HTML_REASONS = { 502: 'Bad Gateway', 503: 'Service Temporarily Unavailable', 504: 'Gateway Time-out' } as const;
 
 function validateFault(fault: unknown): asserts fault is FakeFault {
-  const candidate = fault as { type?: unknown; status?: unknown; ms?: unknown } | null;
+  const candidate = fault as { type?: unknown; status?: unknown; ms?: unknown; afterProcessing?: unknown } | null;
   switch (candidate?.type) {
     case 'html':
       if (candidate.status === 502 || candidate.status === 503 || candidate.status === 504) return;
@@ -69,8 +64,10 @@ function validateFault(fault: unknown): asserts fault is FakeFault {
     case 'delay':
       if (typeof candidate.ms === 'number' && Number.isFinite(candidate.ms) && candidate.ms >= 0) return;
       throw new TypeError(`fault.ms must be a non-negative number, got ${String(candidate.ms)}`);
-    case 'server-error':
     case 'drop':
+      if (candidate.afterProcessing === undefined || typeof candidate.afterProcessing === 'boolean') return;
+      throw new TypeError(`fault.afterProcessing must be a boolean, got ${String(candidate.afterProcessing)}`);
+    case 'server-error':
       return;
     default:
       throw new TypeError(

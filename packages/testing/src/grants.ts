@@ -13,19 +13,19 @@ export type GrantOutcome =
   | { error: KeycloakError; username?: string };
 
 /**
- * Runs the grant a token request asks for, in Keycloak's order of checks: parameters, grant type, client
- * authentication, then the grant itself. Counts it in the stats.
+ * Runs the grant a token request asks for, in Keycloak's order of checks: grant type, duplicated parameters,
+ * client authentication, then the grant itself. Counts it in the stats.
  */
 export async function runGrant(
   context: FakeContext,
   form: FormParameters,
   grantType: string | undefined,
 ): Promise<GrantOutcome> {
-  if (form.duplicated) return { error: keycloakErrors.duplicatedParameter };
   if (!grantType) return { error: keycloakErrors.missingGrantType };
   if (grantType !== 'password' && grantType !== 'refresh_token') {
     return { error: keycloakErrors.unsupportedGrantType };
   }
+  if (form.duplicated) return { error: keycloakErrors.duplicatedParameter };
   const counter = grantType === 'password' ? 'password' : 'refresh';
   const failure = grantType === 'password' ? 'failedLogins' : 'failedRefreshes';
   context.counters[counter] += 1;

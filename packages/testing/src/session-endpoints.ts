@@ -1,12 +1,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { decodeJwt } from 'jose';
 import { authenticateClient } from './client-auth.js';
 import type { FakeContext } from './context.js';
 import { parseForm, type FormParameters } from './form.js';
 import { readBody, sendRaw } from './http.js';
-import { keycloakErrors } from './keycloak-errors.js';
+import { keycloakErrors, NO_STORE, sendKeycloakError } from './keycloak-errors.js';
 import { verifyAccessToken } from './keys.js';
-import { NO_STORE, sendKeycloakError } from './token-endpoint.js';
 
 /**
  * `POST {issuer}/protocol/openid-connect/logout` with `client_id` (or an assertion) and `refresh_token`: ends the
@@ -44,8 +42,9 @@ export async function handleLogoutRequest(
 
 /**
  * `POST {issuer}/protocol/openid-connect/revoke` (RFC 7009) with `token` and optional `token_type_hint`: a refresh
- * token ends its session, an access token of this realm stops being accepted by the API. 200 for anything else
- * too, as the RFC requires.
+ * token ends its session, an access token of this realm stops being accepted by the API. 200 for a token it cannot
+ * read (unknown, expired), as the RFC requires; 400 `invalid_request` "Unmatching clients" for a token of another
+ * client, as Keycloak does (a 2FA client revoking through `client_id=integration-api` must see that here too).
  */
 export async function handleRevokeRequest(
   context: FakeContext,
@@ -61,29 +60,46 @@ export async function handleRevokeRequest(
     sendKeycloakError(response, keycloakErrors.missingToken);
     return;
   }
-  const username = await revoke(context, token, client.clientId);
+  const { username, unmatchingClients } = await revoke(context, token, client.clientId);
+  if (unmatchingClients) {
+    const refused = keycloakErrors.unmatchingClients;
+    context.log({ endpoint: 'revoke', username, status: refused.status, error: refused.error });
+    sendKeycloakError(response, refused);
+    return;
+  }
   context.counters.revocations += 1;
   context.log({ endpoint: 'revoke', username, status: 200 });
   sendRaw(response, 200, '', NO_STORE);
 }
 
-/** Revokes `token` if this realm issued it to `clientId`; returns the user concerned, if any. */
-async function revoke(context: FakeContext, token: string, clientId: string): Promise<string | undefined> {
+/**
+ * Revokes `token` if this realm issued it to `clientId`. Answers the user concerned, if any, and whether the token
+ * belongs to another client (then nothing is revoked).
+ */
+async function revoke(
+  context: FakeContext,
+  token: string,
+  clientId: string,
+): Promise<{ username?: string; unmatchingClients?: true }> {
   const owner = context.sessions.sessionOfRefreshToken(token);
   if (owner) {
-    if (owner.clientId === clientId && owner.session) context.sessions.end(owner.session);
-    return owner.session?.username;
+    const username = owner.session?.username;
+    if (owner.clientId !== clientId) return { username, unmatchingClients: true };
+    if (owner.session) context.sessions.end(owner.session);
+    return { username };
   }
   const verified = await verifyAccessToken(context.keys, token, context.issuer, context.clock.now());
-  if (!('claims' in verified)) return undefined;
-  const { jti, exp, azp, preferred_username: username } = decodeJwt(token);
-  if (azp === clientId && typeof jti === 'string' && typeof exp === 'number') {
+  if (!('claims' in verified)) return {};
+  const { jti, exp, azp, preferred_username: claimedUser } = verified.claims;
+  const username = typeof claimedUser === 'string' ? claimedUser : undefined;
+  if (azp !== clientId) return { username, unmatchingClients: true };
+  if (typeof jti === 'string' && typeof exp === 'number') {
     const now = context.clock.now();
     // Forget revocations of tokens that have expired anyway.
     for (const [id, expiresAt] of context.revokedAccessTokens) if (expiresAt <= now) context.revokedAccessTokens.delete(id);
     context.revokedAccessTokens.set(jti, exp * 1000);
   }
-  return typeof username === 'string' ? username : undefined;
+  return { username };
 }
 
 /**

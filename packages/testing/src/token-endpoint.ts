@@ -4,15 +4,7 @@ import { faultAnswer } from './faults.js';
 import { parseForm, type FormParameters } from './form.js';
 import { runGrant } from './grants.js';
 import { delay, readBody, sendJson, sendRaw } from './http.js';
-import type { KeycloakError } from './keycloak-errors.js';
-
-/** Headers of every token endpoint answer, as Keycloak sends them. */
-export const NO_STORE = { 'cache-control': 'no-store', pragma: 'no-cache' } as const;
-
-/** Answers a Keycloak error: the JSON body, its status, `Cache-Control: no-store`. */
-export function sendKeycloakError(response: ServerResponse, error: KeycloakError): void {
-  sendJson(response, error.status, { error: error.error, error_description: error.description }, NO_STORE);
-}
+import { NO_STORE, sendKeycloakError } from './keycloak-errors.js';
 
 /**
  * `POST {issuer}/protocol/openid-connect/token`: the password and refresh_token grants, with injected faults and
@@ -30,11 +22,7 @@ export async function handleTokenRequest(
 
   const fault = context.faults.take();
   if (fault?.type === 'delay') await delay(fault.ms, context.timers);
-  if (fault?.type === 'drop') {
-    context.log({ endpoint: 'token', grantType, username, status: 0 });
-    request.socket.destroy();
-    return;
-  }
+  if (fault?.type === 'drop' && !fault.afterProcessing) return dropConnection(context, request, { grantType, username });
 
   const inFlightSession = grantType === 'refresh_token' ? trackRefreshInFlight(context, form) : undefined;
   try {
@@ -53,6 +41,7 @@ export async function handleTokenRequest(
       return;
     }
     const outcome = await runGrant(context, form, grantType);
+    if (fault?.type === 'drop') return dropConnection(context, request, { grantType, username: outcome.username ?? username });
     if ('error' in outcome) {
       context.log({
         endpoint: 'token',
@@ -69,6 +58,16 @@ export async function handleTokenRequest(
   } finally {
     if (inFlightSession !== undefined) releaseRefreshInFlight(context, inFlightSession);
   }
+}
+
+/** Destroys the connection without an answer, logged with status 0. */
+function dropConnection(
+  context: FakeContext,
+  request: IncomingMessage,
+  entry: { grantType: string | undefined; username: string | undefined },
+): void {
+  context.log({ endpoint: 'token', ...entry, status: 0 });
+  request.socket.destroy();
 }
 
 /** Counts a refresh grant as in flight for its session, to measure how many race each other. */

@@ -71,8 +71,12 @@ export type FakeFault =
   | { type: 'server-error' }
   /** Waits `ms`, then answers normally. */
   | { type: 'delay'; ms: number }
-  /** Destroys the socket without answering. */
-  | { type: 'drop' };
+  /**
+   * Destroys the socket without answering. With `afterProcessing: true` the grant is carried out first (a session
+   * opened, a refresh token rotated) and only the answer is lost, as when a proxy or the network fails on the way
+   * back: a client that retries a refresh with the same token then reuses a rotated one.
+   */
+  | { type: 'drop'; afterProcessing?: boolean };
 
 /** Live counters of the fake: every read of a property is current. Spread it (`{ ...fake.stats }`) for a snapshot. */
 export interface FakeApiaxStats {

@@ -1,6 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import type { FakeApiax } from '../src/index.js';
-import { CLIENT_ID, callApi, login, postForm, refresh, startFake } from './helpers.js';
+import {
+  ALICE_AND_BOB,
+  CLIENT_ID,
+  callApi,
+  expectKeycloakError,
+  JWT_BEARER,
+  login,
+  postForm,
+  refresh,
+  rsaKeyPairs,
+  signAssertion,
+  startFake,
+} from './helpers.js';
 
 function admin(fake: FakeApiax, action: string, body?: unknown): Promise<Response> {
   const url = new URL(`/__fake/${action}`, fake.issuer);
@@ -32,10 +44,7 @@ describe('admin endpoints over HTTP', () => {
 
   it('POST /__fake/end-sessions and /__fake/revoke end sessions', async () => {
     const fake = await startFake({
-      users: [
-        { username: 'alice', password: 'a' },
-        { username: 'bob', password: 'b' },
-      ],
+      users: ALICE_AND_BOB,
     });
     const alice = await login(fake, { username: 'alice', password: 'a' });
     const bob = await login(fake, { username: 'bob', password: 'b' });
@@ -114,18 +123,15 @@ describe('logout endpoint', () => {
   it('answers 400 invalid_grant for a garbage token, invalid_request without one', async () => {
     const fake = await startFake();
     const garbage = await postForm(logoutUrl(fake), { client_id: CLIENT_ID, refresh_token: 'garbage' });
-    expect(garbage.status).toBe(400);
-    expect(await garbage.json()).toEqual({ error: 'invalid_grant', error_description: 'Invalid refresh token' });
-    const missing = await postForm(logoutUrl(fake), { client_id: CLIENT_ID });
-    expect(missing.status).toBe(400);
-    expect(await missing.json()).toMatchObject({ error: 'invalid_request' });
+    await expectKeycloakError(garbage, 400, 'invalid_grant', 'Invalid refresh token');
+    await expectKeycloakError(await postForm(logoutUrl(fake), { client_id: CLIENT_ID }), 400, 'invalid_request', 'No refresh token');
   });
 
   it('refuses an unknown client', async () => {
     const fake = await startFake();
     const { body } = await login(fake);
     const response = await postForm(logoutUrl(fake), { client_id: 'other', refresh_token: body.refresh_token });
-    expect(response.status).toBe(400);
+    await expectKeycloakError(response, 401, 'unauthorized_client', 'Invalid client or Invalid client credentials');
     expect(fake.stats.activeSessions).toBe(1);
   });
 });
@@ -155,8 +161,29 @@ describe('revocation endpoint', () => {
     expect((await refresh(fake, body.refresh_token)).status).toBe(200);
   });
 
-  it('answers 200 for an unknown token', async () => {
+  it('answers 200 for an unknown token, 400 invalid_request without one', async () => {
     const fake = await startFake();
     expect((await postForm(revokeUrl(fake), { client_id: CLIENT_ID, token: 'unknown' })).status).toBe(200);
+    await expectKeycloakError(await postForm(revokeUrl(fake), { client_id: CLIENT_ID }), 400, 'invalid_request', 'Token not provided');
+  });
+
+  it('refuses a token of another client with 400 "Unmatching clients", revoking nothing', async () => {
+    const [key] = rsaKeyPairs();
+    const fake = await startFake({
+      users: [
+        { username: 'demo', password: 'demo' },
+        { username: 'corp', password: 'corp-pass', assertion: { publicKey: key!.publicKey, subject: 'Corp' } },
+      ],
+    });
+    const { body } = await login(fake);
+    // The 2FA client (authenticated by its assertion) presents the 1FA client's tokens.
+    for (const token of [body.refresh_token, body.access_token]) {
+      const assertion = await signAssertion(key!.privateKey, { iss: 'Corp', sub: 'Corp', aud: fake.tokenEndpoint });
+      const response = await postForm(revokeUrl(fake), { token, client_assertion_type: JWT_BEARER, client_assertion: assertion });
+      await expectKeycloakError(response, 400, 'invalid_request', 'Unmatching clients');
+    }
+    expect((await callApi(fake, body.access_token)).status).toBe(200);
+    expect((await refresh(fake, body.refresh_token)).status).toBe(200);
+    expect(fake.stats).toMatchObject({ revocations: 0, activeSessions: 1 });
   });
 });

@@ -1,6 +1,6 @@
 import * as client from 'openid-client';
 import { describe, expect, it } from 'vitest';
-import { login, oidcConfig, passwordGrant, postForm, startFake } from './helpers.js';
+import { ALICE_AND_BOB, login, oidcConfig, passwordGrant, postForm, refresh, startFake } from './helpers.js';
 
 describe('fault injection on the token endpoint', () => {
   it.each([502, 503, 504] as const)('answers an HTML %i page, then the normal answer', async (status) => {
@@ -95,6 +95,28 @@ describe('fault injection on the token endpoint', () => {
     expect((await login(fake)).status).toBe(200);
   });
 
+  it('drops the answer after processing: a retried refresh then reuses a rotated token and ends the session', async () => {
+    const fake = await startFake({ rotateRefreshTokens: true });
+    const { body } = await login(fake);
+    fake.fail({ type: 'drop', afterProcessing: true });
+    expect(await refresh(fake, body.refresh_token).catch((cause: unknown) => cause)).toBeInstanceOf(TypeError);
+    expect(fake.stats).toMatchObject({ refresh: 1, failedRefreshes: 0 });
+    expect(fake.requests.at(-1)).toMatchObject({ endpoint: 'token', grantType: 'refresh_token', username: 'demo', status: 0 });
+    // The server rotated the token although the client never saw the new one.
+    expect(await refresh(fake, body.refresh_token)).toEqual({
+      status: 400,
+      body: { error: 'invalid_grant', error_description: 'Maximum allowed refresh token reuse exceeded' },
+    });
+    expect(fake.stats.activeSessions).toBe(0);
+  });
+
+  it('drops a login’s answer after processing: the session exists, the client has no token', async () => {
+    const fake = await startFake();
+    fake.fail({ type: 'drop', afterProcessing: true });
+    expect(await login(fake).catch((cause: unknown) => cause)).toBeInstanceOf(TypeError);
+    expect(fake.stats).toMatchObject({ password: 1, activeSessions: 1 });
+  });
+
   it('applies faults to refresh grants too', async () => {
     const fake = await startFake();
     const tokens = await passwordGrant(fake);
@@ -111,6 +133,7 @@ describe('fault injection on the token endpoint', () => {
     expect(() => fake.fail({ type: 'delay', ms: -1 })).toThrow(/fault\.ms/);
     expect(() => fake.fail({ type: 'boom' } as never)).toThrow(/fault\.type/);
     expect(() => fake.fail({ type: 'drop' }, 1.5)).toThrow(/count/);
+    expect(() => fake.fail({ type: 'drop', afterProcessing: 'yes' } as never)).toThrow(/fault\.afterProcessing/);
   });
 
   it('slows every token answer with tokenLatencyMs', async () => {
@@ -150,10 +173,7 @@ describe('brute-force protection', () => {
   it('locks per user', async () => {
     const fake = await startFake({
       bruteForce: { maxFailures: 1 },
-      users: [
-        { username: 'alice', password: 'a' },
-        { username: 'bob', password: 'b' },
-      ],
+      users: ALICE_AND_BOB,
     });
     await login(fake, { username: 'alice', password: 'wrong' });
     expect(fake.isLocked('alice')).toBe(true);

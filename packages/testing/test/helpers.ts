@@ -1,11 +1,16 @@
 import { generateKeyPairSync, randomUUID, type KeyObject } from 'node:crypto';
 import { SignJWT } from 'jose';
 import * as client from 'openid-client';
-import { onTestFinished } from 'vitest';
-import { startFakeApiax, type FakeApiax, type FakeApiaxOptions } from '../src/index.js';
+import { expect, onTestFinished } from 'vitest';
+import { startFakeApiax, type FakeApiax, type FakeApiaxOptions, type FakeUser } from '../src/index.js';
 
 export const CLIENT_ID = 'integration-api';
 export const JWT_BEARER = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
+/** Two 1FA users, for what must happen to one user only. */
+export const ALICE_AND_BOB: FakeUser[] = [
+  { username: 'alice', password: 'a' },
+  { username: 'bob', password: 'b' },
+];
 
 /** The fake on loopback, closed when the current test ends. */
 export async function startFake(options: FakeApiaxOptions = {}): Promise<FakeApiax> {
@@ -112,4 +117,27 @@ export function signAssertion(
     Object.entries({ iat: now, exp: now + 60, jti: randomUUID(), ...claims }).filter(([, value]) => value !== undefined),
   );
   return new SignJWT(payload).setProtectedHeader(header as { alg: string }).sign(privateKey);
+}
+
+/**
+ * Asserts a Keycloak error answer in full: the status, a JSON body of exactly `error` and `error_description`, and
+ * `Cache-Control: no-store`.
+ */
+export async function expectKeycloakError(
+  response: Response,
+  status: number,
+  error: string,
+  description: string,
+): Promise<void> {
+  expect({
+    status: response.status,
+    contentType: response.headers.get('content-type'),
+    cacheControl: response.headers.get('cache-control'),
+    body: await response.json(),
+  }).toEqual({
+    status,
+    contentType: expect.stringMatching(/^application\/json/),
+    cacheControl: 'no-store',
+    body: { error, error_description: description },
+  });
 }

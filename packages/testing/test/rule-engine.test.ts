@@ -55,14 +55,15 @@ describe('rule engine API', () => {
     const { body: foreign } = await login(other);
 
     const cases = [undefined, 'garbage', foreign.access_token as string];
-    for (const token of cases) {
+    expect((await callApi(fake, tokens.access_token)).status).toBe(200);
+    clock.advance(1800);
+    for (const token of [...cases, tokens.access_token as string]) {
       const response = await callApi(fake, token);
       expect(response.status).toBe(401);
       expect(response.headers.get('www-authenticate')).toBe('Bearer error="invalid_token"');
+      expect(await response.json()).toMatchObject({ error: 'invalid_token' });
     }
-    clock.advance(1800);
-    expect((await callApi(fake, tokens.access_token)).status).toBe(401);
-    expect(fake.stats).toMatchObject({ apiCalls: 4, rejectedApiCalls: 4 });
+    expect(fake.stats).toMatchObject({ apiCalls: 5, rejectedApiCalls: 4 });
   });
 
   it('refuses a token whose session was logged out', async () => {
@@ -79,8 +80,12 @@ describe('rule engine API', () => {
   it('requires a configured Apikey: missing or unknown → 403, after the bearer check', async () => {
     const fake = await startFake({ apiKeys: ['key-1', 'key-2'] });
     const { body: tokens } = await login(fake);
-    expect((await callApi(fake, tokens.access_token)).status).toBe(403);
-    expect((await callApi(fake, tokens.access_token, { apikey: 'nope' })).status).toBe(403);
+    for (const headers of [{}, { apikey: 'nope' }] as Record<string, string>[]) {
+      const refused = await callApi(fake, tokens.access_token, headers);
+      expect(refused.status).toBe(403);
+      expect(refused.headers.get('www-authenticate')).toBeNull(); // the token was fine: no Bearer challenge
+      expect(await refused.json()).toMatchObject({ error: 'forbidden' });
+    }
     expect((await callApi(fake, tokens.access_token, { apikey: 'key-2' })).status).toBe(200);
     expect((await callApi(fake, 'garbage', { apikey: 'key-1' })).status).toBe(401);
     expect(fake.stats).toMatchObject({ apiCalls: 4, rejectedApiCalls: 3 });

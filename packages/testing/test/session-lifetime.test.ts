@@ -1,7 +1,7 @@
 import { decodeJwt } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { createTestClock } from '../src/index.js';
-import { callApi, login, refresh, startFake } from './helpers.js';
+import { ALICE_AND_BOB, callApi, login, refresh, startFake } from './helpers.js';
 
 const DAY = 86_400;
 const SESSION_NOT_ACTIVE = { error: 'invalid_grant', error_description: 'Session not active' };
@@ -134,10 +134,7 @@ describe('ended sessions', () => {
 
   it('revokeSessions(username) ends only that user’s sessions', async () => {
     const fake = await startFake({
-      users: [
-        { username: 'alice', password: 'a' },
-        { username: 'bob', password: 'b' },
-      ],
+      users: ALICE_AND_BOB,
     });
     const alice = await login(fake, { username: 'alice', password: 'a' });
     const bob = await login(fake, { username: 'bob', password: 'b' });

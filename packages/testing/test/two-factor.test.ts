@@ -3,7 +3,7 @@ import { decodeJwt, exportJWK, importPKCS8 } from 'jose';
 import * as client from 'openid-client';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createTestClock, type FakeApiax, type FakeUser } from '../src/index.js';
-import { CLIENT_ID, JWT_BEARER, oidcConfig, postForm, rsaKeyPairs, signAssertion, startFake } from './helpers.js';
+import { CLIENT_ID, expectKeycloakError, JWT_BEARER, oidcConfig, postForm, rsaKeyPairs, signAssertion, startFake } from './helpers.js';
 
 const SUBJECT = 'MyCompany';
 let customerKey: { privateKey: KeyObject; publicKey: KeyObject };
@@ -21,17 +21,20 @@ function twoFactorUser(
   return { username: 'corp', password: 'corp-pass', assertion: { publicKey, subject: SUBJECT } };
 }
 
-/** A 2FA login by plain fetch, with an assertion signed for the fake's token endpoint unless overridden. */
+/** The 2FA user's password grant by plain fetch, `fields` on top (client authentication only as given there). */
+function corpPasswordGrant(fake: FakeApiax, fields: Record<string, string>): Promise<Response> {
+  return postForm(fake.tokenEndpoint, { grant_type: 'password', username: 'corp', password: 'corp-pass', ...fields });
+}
+
+/** A fresh assertion of the customer for the fake's token endpoint, by the fake's clock. */
+function freshAssertion(fake: FakeApiax, claims: Record<string, unknown> = {}, key = customerKey.privateKey): Promise<string> {
+  return signAssertion(key, { iss: SUBJECT, sub: SUBJECT, aud: fake.tokenEndpoint, ...claims }, fake.now());
+}
+
+/** A 2FA login, with a fresh assertion unless one is given. */
 async function login2fa(fake: FakeApiax, claims: Record<string, unknown> = {}, key = customerKey.privateKey, assertion?: string) {
-  const signed =
-    assertion ?? (await signAssertion(key, { iss: SUBJECT, sub: SUBJECT, aud: fake.tokenEndpoint, ...claims }, fake.now()));
-  const response = await postForm(fake.tokenEndpoint, {
-    grant_type: 'password',
-    username: 'corp',
-    password: 'corp-pass',
-    client_assertion_type: JWT_BEARER,
-    client_assertion: signed,
-  });
+  const signed = assertion ?? (await freshAssertion(fake, claims, key));
+  const response = await corpPasswordGrant(fake, { client_assertion_type: JWT_BEARER, client_assertion: signed });
   return { status: response.status, body: (await response.json()) as Record<string, any>, assertion: signed };
 }
 
@@ -75,7 +78,7 @@ describe('2FA: password + signed client assertion', () => {
     const fake = await startFake({
       users: [{ username: 'corp', password: 'corp-pass', assertion: { publicKey: customerKey.publicKey, subject: SUBJECT, issuer: 'corp-issuer' } }],
     });
-    expect((await login2fa(fake)).body).toEqual(rejected('Issuer mismatch'));
+    expect((await login2fa(fake)).body).toEqual(rejected('Issuer mismatch. The issuer should match the registered issuer'));
     expect((await login2fa(fake, { iss: 'corp-issuer' })).status).toBe(200);
   });
 
@@ -113,133 +116,124 @@ describe('2FA: password + signed client assertion', () => {
     expect(body).toEqual(rejected('Token is not active'));
   });
 
+  it('refuses an iss other than the subject, as Keycloak does', async () => {
+    const fake = await startFake({ users: [twoFactorUser()] });
+    expect((await login2fa(fake, { iss: 'Someone' })).body).toEqual(rejected('Issuer mismatch. The issuer should match the subject'));
+  });
+
+  it('refuses an assertion signed with another algorithm than RS256, as Keycloak does for a client configured with it', async () => {
+    const fake = await startFake({ users: [twoFactorUser()] });
+    const ps256 = await signAssertion(customerKey.privateKey, { iss: SUBJECT, sub: SUBJECT, aud: fake.tokenEndpoint }, fake.now(), {
+      alg: 'PS256',
+      typ: 'JWT',
+    });
+    const response = await corpPasswordGrant(fake, { client_assertion_type: JWT_BEARER, client_assertion: ps256 });
+    await expectKeycloakError(response, 400, 'invalid_client', 'invalid signature algorithm');
+  });
+
+  it('refuses several audiences, even when one is right', async () => {
+    const fake = await startFake({ users: [twoFactorUser()] });
+    expect((await login2fa(fake, { aud: [fake.tokenEndpoint, fake.issuer] })).body).toEqual(
+      rejected('Multiple audiences not allowed in the JWT token for client authentication'),
+    );
+  });
+
+  it('applies Keycloak’s lifespan rules by the fake’s clock: iat at most 60 s old, 15 s of skew', async () => {
+    const clock = createTestClock(Date.UTC(2030, 0, 1));
+    const fake = await startFake({ users: [twoFactorUser()], now: clock.now });
+    const now = Math.floor(clock.now() / 1000);
+    // Signed ahead of time with a long exp, used 61 s later: refused although unexpired.
+    expect((await login2fa(fake, { iat: now - 61, exp: now + 600 })).body).toEqual(
+      rejected('Token was issued too far in the past to be used now'),
+    );
+    // A client clock 16 s ahead is refused; 15 s is within the skew.
+    expect((await login2fa(fake, { iat: now + 16, exp: now + 76 })).body).toEqual(rejected('Token was issued in the future'));
+    expect((await login2fa(fake, { iat: now + 15, exp: now + 75 })).status).toBe(200);
+    // Without iat, exp may be at most 60 s away; without exp, iat gives 25 s; without both, nothing.
+    expect((await login2fa(fake, { iat: undefined, exp: now + 61 })).body).toEqual(
+      rejected('Token expiration is too far in the future and iat claim not present in token'),
+    );
+    expect((await login2fa(fake, { iat: undefined, exp: now + 60 })).status).toBe(200);
+    expect((await login2fa(fake, { iat: now - 25, exp: undefined })).body).toEqual(rejected('Token is not active'));
+    expect((await login2fa(fake, { iat: now - 20, exp: undefined })).status).toBe(200);
+    expect((await login2fa(fake, { iat: undefined, exp: undefined })).body).toEqual(
+      rejected('Token cannot be validated. Neither the exp nor the iat claim are present.'),
+    );
+  });
+
   it('refuses an assertion without jti, of an unknown subject, or that is not a JWT', async () => {
     const fake = await startFake({ users: [twoFactorUser()] });
     expect((await login2fa(fake, { jti: undefined })).body).toEqual(rejected('Missing ID on the token'));
-    expect((await login2fa(fake, { sub: 'Unknown', iss: 'Unknown' })).body).toEqual(rejected('Client not found'));
+    expect(await login2fa(fake, { sub: 'Unknown', iss: 'Unknown' })).toMatchObject({
+      status: 401,
+      body: { error: 'unauthorized_client', error_description: 'Invalid client or Invalid client credentials' },
+    });
     expect((await login2fa(fake, {}, customerKey.privateKey, 'not.a.jwt')).body).toEqual(rejected('Invalid token'));
   });
 
   it('accepts client_id = the subject alongside the assertion, refuses another client_id', async () => {
     const fake = await startFake({ users: [twoFactorUser()] });
-    const send = async (clientId: string) => {
-      const assertion = await signAssertion(customerKey.privateKey, { iss: SUBJECT, sub: SUBJECT, aud: fake.tokenEndpoint });
-      const response = await postForm(fake.tokenEndpoint, {
-        grant_type: 'password',
-        client_id: clientId,
-        username: 'corp',
-        password: 'corp-pass',
-        client_assertion_type: JWT_BEARER,
-        client_assertion: assertion,
-      });
-      return { status: response.status, body: await response.json() };
-    };
+    const send = async (clientId: string) =>
+      corpPasswordGrant(fake, { client_id: clientId, client_assertion_type: JWT_BEARER, client_assertion: await freshAssertion(fake) });
     expect((await send(SUBJECT)).status).toBe(200);
-    expect(await send(CLIENT_ID)).toEqual({ status: 400, body: rejected('client_id parameter does not match sub claim') });
+    const { error_description: description } = rejected('client_id parameter not matching with client from JWT token');
+    await expectKeycloakError(await send(CLIENT_ID), 400, 'invalid_client', description);
   });
 
   it('refuses a wrong client_assertion_type', async () => {
     const fake = await startFake({ users: [twoFactorUser()] });
-    const assertion = await signAssertion(customerKey.privateKey, { iss: SUBJECT, sub: SUBJECT, aud: fake.tokenEndpoint });
-    const response = await postForm(fake.tokenEndpoint, {
-      grant_type: 'password',
-      username: 'corp',
-      password: 'corp-pass',
-      client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:saml2-bearer',
-      client_assertion: assertion,
-    });
-    expect(response.status).toBe(400);
-    expect(await response.json()).toMatchObject({ error: 'invalid_client' });
+    const saml = 'urn:ietf:params:oauth:client-assertion-type:saml2-bearer';
+    const response = await corpPasswordGrant(fake, { client_assertion_type: saml, client_assertion: await freshAssertion(fake) });
+    await expectKeycloakError(response, 400, 'invalid_client', `Parameter client_assertion_type has value '${saml}' but expected is '${JWT_BEARER}'`);
   });
 
   it('refuses the 2FA subject as a client_id without an assertion', async () => {
     const fake = await startFake({ users: [twoFactorUser()] });
-    const response = await postForm(fake.tokenEndpoint, {
-      grant_type: 'password',
-      client_id: SUBJECT,
-      username: 'corp',
-      password: 'corp-pass',
-    });
-    expect(response.status).toBe(400);
-    expect(await response.json()).toEqual({
-      error: 'invalid_client',
-      error_description: 'Parameter client_assertion_type is missing',
-    });
+    await expectKeycloakError(await corpPasswordGrant(fake, { client_id: SUBJECT }), 400, 'invalid_client', 'Parameter client_assertion_type is missing');
   });
 
   it('refuses a 2FA user logging in through the 1FA client (the second factor is missing)', async () => {
     const fake = await startFake({ users: [twoFactorUser()] });
-    const response = await postForm(fake.tokenEndpoint, {
-      grant_type: 'password',
-      client_id: CLIENT_ID,
-      username: 'corp',
-      password: 'corp-pass',
-    });
-    expect(response.status).toBe(401);
-    expect(await response.json()).toEqual({ error: 'invalid_grant', error_description: 'Invalid user credentials' });
+    await expectKeycloakError(await corpPasswordGrant(fake, { client_id: CLIENT_ID }), 401, 'invalid_grant', 'Invalid user credentials');
   });
 
-  it('checks the password too: a valid assertion with a wrong password is invalid_grant', async () => {
-    const fake = await startFake({ users: [twoFactorUser()] });
-    const assertion = await signAssertion(customerKey.privateKey, { iss: SUBJECT, sub: SUBJECT, aud: fake.tokenEndpoint });
-    const response = await postForm(fake.tokenEndpoint, {
-      grant_type: 'password',
-      username: 'corp',
-      password: 'wrong',
-      client_assertion_type: JWT_BEARER,
-      client_assertion: assertion,
-    });
-    expect(response.status).toBe(401);
-    expect(await response.json()).toMatchObject({ error: 'invalid_grant' });
+  it('checks the password too: a valid assertion with a wrong password is invalid_grant, counted by brute-force protection', async () => {
+    const fake = await startFake({ users: [twoFactorUser()], bruteForce: { maxFailures: 1 } });
+    const response = await corpPasswordGrant(fake, { password: 'wrong', client_assertion_type: JWT_BEARER, client_assertion: await freshAssertion(fake) });
+    await expectKeycloakError(response, 401, 'invalid_grant', 'Invalid user credentials');
+    expect(fake.isLocked('corp')).toBe(true);
   });
 
   describe('later requests of a 2FA session', () => {
+    const anotherClientsToken = "Invalid refresh token. Token client and authorized client don't match";
+    /** A refresh or logout to `url`, authenticated by `assertion`, as a 2FA client sends it. */
+    const withAssertion = (url: string, fields: Record<string, string>, assertion: string) =>
+      postForm(url, { ...fields, client_assertion_type: JWT_BEARER, client_assertion: assertion });
+
     it('refresh needs a fresh assertion: with one it works, as the 1FA client it is another client’s token', async () => {
       const fake = await startFake({ users: [twoFactorUser()] });
       const { body } = await login2fa(fake);
-      const as1fa = await postForm(fake.tokenEndpoint, {
-        grant_type: 'refresh_token',
-        client_id: CLIENT_ID,
-        refresh_token: body.refresh_token,
-      });
-      expect(as1fa.status).toBe(400);
-      expect(await as1fa.json()).toEqual({
-        error: 'invalid_grant',
-        error_description: "Invalid refresh token. Token client and authorized client don't match",
-      });
+      const refreshFields = { grant_type: 'refresh_token', refresh_token: body.refresh_token };
+      const as1fa = await postForm(fake.tokenEndpoint, { ...refreshFields, client_id: CLIENT_ID });
+      await expectKeycloakError(as1fa, 400, 'invalid_grant', anotherClientsToken);
 
-      const fresh = await signAssertion(customerKey.privateKey, { iss: SUBJECT, sub: SUBJECT, aud: fake.tokenEndpoint });
-      const refreshed = await postForm(fake.tokenEndpoint, {
-        grant_type: 'refresh_token',
-        refresh_token: body.refresh_token,
-        client_assertion_type: JWT_BEARER,
-        client_assertion: fresh,
-      });
-      expect(refreshed.status).toBe(200);
-
-      const replayed = await postForm(fake.tokenEndpoint, {
-        grant_type: 'refresh_token',
-        refresh_token: body.refresh_token,
-        client_assertion_type: JWT_BEARER,
-        client_assertion: fresh,
-      });
-      expect(replayed.status).toBe(400);
-      expect(await replayed.json()).toEqual(rejected('Token reuse detected'));
+      const fresh = await freshAssertion(fake);
+      expect((await withAssertion(fake.tokenEndpoint, refreshFields, fresh)).status).toBe(200);
+      const replayed = await withAssertion(fake.tokenEndpoint, refreshFields, fresh);
+      await expectKeycloakError(replayed, 400, 'invalid_client', rejected('Token reuse detected').error_description);
     });
 
     it('logout needs a fresh assertion too', async () => {
       const fake = await startFake({ users: [twoFactorUser()] });
-      const { body } = await login2fa(fake);
+      const { body, assertion: loginAssertion } = await login2fa(fake);
       const logoutUrl = `${fake.issuer}/protocol/openid-connect/logout`;
       const as1fa = await postForm(logoutUrl, { client_id: CLIENT_ID, refresh_token: body.refresh_token });
-      expect(as1fa.status).toBe(400);
-      expect(fake.stats.activeSessions).toBe(1);
-      const fresh = await signAssertion(customerKey.privateKey, { iss: SUBJECT, sub: SUBJECT, aud: fake.tokenEndpoint });
-      const loggedOut = await postForm(logoutUrl, {
-        refresh_token: body.refresh_token,
-        client_assertion_type: JWT_BEARER,
-        client_assertion: fresh,
-      });
+      await expectKeycloakError(as1fa, 400, 'invalid_grant', anotherClientsToken);
+      const replayed = await withAssertion(logoutUrl, { refresh_token: body.refresh_token }, loginAssertion);
+      await expectKeycloakError(replayed, 400, 'invalid_client', rejected('Token reuse detected').error_description);
+      expect(fake.stats).toMatchObject({ activeSessions: 1, logouts: 0 });
+
+      const loggedOut = await withAssertion(logoutUrl, { refresh_token: body.refresh_token }, await freshAssertion(fake));
       expect(loggedOut.status).toBe(204);
       expect(fake.stats).toMatchObject({ activeSessions: 0, logouts: 1 });
     });
