@@ -28,7 +28,8 @@ export interface ErrorContext {
 }
 
 const DESCRIPTION_MAX_LENGTH = 200;
-const ASSERTION_FAILURE = /client authentication with signed jwt failed/i;
+// Older Keycloaks prefix the reason; the newest send it bare (e.g. for a key of the wrong algorithm).
+const ASSERTION_FAILURE = /client authentication with signed jwt failed|invalid signature algorithm/i;
 const NETWORK_CODES = new Set([
   'ECONNRESET',
   'ECONNREFUSED',

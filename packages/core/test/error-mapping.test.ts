@@ -32,4 +32,19 @@ describe('classifying openid-client errors', () => {
       expect(failure.error).toMatchObject({ code: 'invalid_credentials', retryable: false, oauthError: 'invalid_grant' });
     }
   });
+
+  it.each([
+    'Client authentication with signed JWT failed: Token reuse detected',
+    'invalid signature algorithm',
+  ])('maps the refused client assertion "%s" to assertion_rejected, never retried', async (description) => {
+    const thrown = Object.assign(new Error('server responded with an error in the response body'), {
+      code: 'OAUTH_RESPONSE_BODY_ERROR',
+      error: 'invalid_client',
+      error_description: description,
+      status: 400,
+    });
+    const failure = await classifyGrantError(thrown, { grant: 'password', username: 'demo', redactor: new Redactor() });
+    expect(failure.kind).toBe('rejected');
+    expect(failure.error).toMatchObject({ code: 'assertion_rejected', retryable: false, oauthError: 'invalid_client' });
+  });
 });
