@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { ApiaxAuthError } from '@apiax-auth/core';
+import { invalidConfig } from './config-error.js';
 
 /** A 32-byte AES-256 key: raw bytes, 64 hex characters, or base64 / base64url. */
 export type EncryptionKeyInput = Uint8Array | string;
@@ -20,7 +20,7 @@ const KEY_BYTES = 32;
 export function parseEncryptionKeys(input: EncryptionKeyInput | readonly EncryptionKeyInput[] | undefined): EncryptionKey[] {
   if (input === undefined) return [];
   if (Array.isArray(input)) {
-    if (input.length === 0) throw invalidKey('`encryptionKey` is an empty array: give at least one key, or leave it out.');
+    if (input.length === 0) throw invalidConfig('`encryptionKey` is an empty array: give at least one key, or leave it out.');
     return input.map((item, index) => parseOne(item, `encryptionKey[${index}]`));
   }
   return [parseOne(input as EncryptionKeyInput, 'encryptionKey')];
@@ -34,18 +34,18 @@ function parseOne(input: unknown, optionName: string): EncryptionKey {
 function toKeyBytes(input: unknown, optionName: string): Buffer {
   if (input instanceof Uint8Array) {
     if (input.byteLength !== KEY_BYTES) {
-      throw invalidKey(`\`${optionName}\` must be ${KEY_BYTES} bytes long (AES-256), got ${input.byteLength}.`);
+      throw invalidConfig(`\`${optionName}\` must be ${KEY_BYTES} bytes long (AES-256), got ${input.byteLength}.`);
     }
     return Buffer.from(input);
   }
   if (typeof input !== 'string') {
-    throw invalidKey(`\`${optionName}\` must be a 32-byte Buffer, a 64-character hex string or a base64 string.`);
+    throw invalidConfig(`\`${optionName}\` must be a 32-byte Buffer, a 64-character hex string or a base64 string.`);
   }
   const text = input.trim();
   if (/^[0-9a-fA-F]{64}$/.test(text)) return Buffer.from(text, 'hex');
   const base64 = decodeStrictBase64(text);
   if (base64?.byteLength === KEY_BYTES) return base64;
-  throw invalidKey(
+  throw invalidConfig(
     `\`${optionName}\` must decode to ${KEY_BYTES} bytes: 64 hex characters or base64 (e.g. \`openssl rand -base64 32\`).`,
   );
 }
@@ -61,8 +61,4 @@ function decodeStrictBase64(text: string): Buffer | null {
 
 function keyId(key: Buffer): string {
   return createHash('sha256').update('apiax-auth key id\0').update(key).digest('hex').slice(0, 8);
-}
-
-function invalidKey(message: string): ApiaxAuthError {
-  return new ApiaxAuthError('invalid_config', `RedisTokenStore: ${message}`);
 }

@@ -1,5 +1,6 @@
-import { ApiaxAuthError, type ApiaxAuthLogger } from '@apiax-auth/core';
+import type { ApiaxAuthLogger } from '@apiax-auth/core';
 import type { Redis } from 'ioredis';
+import { invalidConfig } from './config-error.js';
 import { parseEncryptionKeys, type EncryptionKey, type EncryptionKeyInput } from './encryption-keys.js';
 
 /** Options of {@link RedisTokenStore}. Give either `url` or `client`. */
@@ -52,24 +53,24 @@ const DEFAULT_LOCK_LEASE_MS = 10_000;
 /** Validates the options at construction so a misconfigured store fails at startup, naming the option. */
 export function resolveStoreOptions(options: RedisTokenStoreOptions): ResolvedStoreOptions {
   if (typeof options !== 'object' || options === null) {
-    throw invalidConfig('RedisTokenStore: options must be an object with `url` or `client`.');
+    throw invalidConfig('options must be an object with `url` or `client`.');
   }
   const { url, client } = options;
   if (url !== undefined && client !== undefined) {
-    throw invalidConfig('RedisTokenStore: give either `url` or `client`, not both.');
+    throw invalidConfig('give either `url` or `client`, not both.');
   }
   if (url === undefined && client === undefined) {
-    throw invalidConfig('RedisTokenStore: `url` is required (e.g. redis://localhost:6379), or pass an ioredis `client`.');
+    throw invalidConfig('`url` is required (e.g. redis://localhost:6379), or pass an ioredis `client`.');
   }
   if (url !== undefined) validateUrl(url);
   if (client !== undefined && !looksLikeIoredisClient(client)) {
-    throw invalidConfig('RedisTokenStore: `client` must be an ioredis client (new Redis(...)).');
+    throw invalidConfig('`client` must be an ioredis client (new Redis(...)).');
   }
   const keyPrefix = options.keyPrefix ?? DEFAULT_KEY_PREFIX;
-  if (typeof keyPrefix !== 'string') throw invalidConfig('RedisTokenStore: `keyPrefix` must be a string.');
+  if (typeof keyPrefix !== 'string') throw invalidConfig('`keyPrefix` must be a string.');
   const logger = options.logger;
   if (logger !== undefined && !isLogger(logger)) {
-    throw invalidConfig('RedisTokenStore: `logger` must have debug, info, warn and error methods.');
+    throw invalidConfig('`logger` must have debug, info, warn and error methods.');
   }
   const commandTimeoutMs = positiveMs(options.commandTimeoutMs, 'commandTimeoutMs') ?? DEFAULT_COMMAND_TIMEOUT_MS;
   const lockLeaseMs = positiveMs(options.lockLeaseMs, 'lockLeaseMs') ?? DEFAULT_LOCK_LEASE_MS;
@@ -87,24 +88,23 @@ export function resolveStoreOptions(options: RedisTokenStoreOptions): ResolvedSt
 function positiveMs(value: unknown, optionName: string): number | undefined {
   if (value === undefined) return undefined;
   if (typeof value !== 'number' || !Number.isFinite(value) || value < 1 || value > 2 ** 31 - 1) {
-    throw invalidConfig(`RedisTokenStore: \`${optionName}\` must be a number of milliseconds between 1 and 2^31-1.`);
+    throw invalidConfig(`\`${optionName}\` must be a number of milliseconds between 1 and 2^31-1.`);
   }
   return value;
 }
 
-// The URL may hold the Redis password: messages describe what is wrong, never echo the value.
 function validateUrl(url: unknown): void {
   if (typeof url !== 'string' || url.trim() === '') {
-    throw invalidConfig('RedisTokenStore: `url` must be a non-empty redis:// or rediss:// URL.');
+    throw invalidConfig('`url` must be a non-empty redis:// or rediss:// URL.');
   }
   let parsed: URL;
   try {
     parsed = new URL(url);
   } catch {
-    throw invalidConfig('RedisTokenStore: `url` is not a valid URL (expected redis://host:port or rediss://host:port).');
+    throw invalidConfig('`url` is not a valid URL (expected redis://host:port or rediss://host:port).');
   }
   if (parsed.protocol !== 'redis:' && parsed.protocol !== 'rediss:') {
-    throw invalidConfig(`RedisTokenStore: \`url\` must use redis: or rediss:, not ${parsed.protocol}`);
+    throw invalidConfig(`\`url\` must use redis: or rediss:, not ${parsed.protocol}`);
   }
 }
 
@@ -118,8 +118,4 @@ function isLogger(logger: unknown): logger is ApiaxAuthLogger {
   if (typeof logger !== 'object' || logger === null) return false;
   const candidate = logger as Record<string, unknown>;
   return ['debug', 'info', 'warn', 'error'].every((level) => typeof candidate[level] === 'function');
-}
-
-export function invalidConfig(message: string): ApiaxAuthError {
-  return new ApiaxAuthError('invalid_config', message);
 }

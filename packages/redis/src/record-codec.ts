@@ -13,6 +13,11 @@ import type { EncryptionKey } from './encryption-keys.js';
 const PLAIN_PREFIX = 'v1.plain.';
 const ENCRYPTED_PREFIX = 'v1.gcm.';
 const IV_BYTES = 12;
+/**
+ * GCM's full tag. Node accepts tags as short as 4 bytes unless told the length, and a truncated tag is much
+ * easier to forge: the length is pinned on both sides, so a shortened tag is refused, not checked in part.
+ */
+const AUTH_TAG_BYTES = 16;
 
 /** Why a stored value could not be turned back into a record. None of these texts holds a secret. */
 export type DecodeProblem =
@@ -31,7 +36,7 @@ export function encodeRecord(record: TokenRecord, accountKey: string, keys: read
   const [current] = keys;
   if (current === undefined) return PLAIN_PREFIX + json;
   const iv = randomBytes(IV_BYTES);
-  const cipher = createCipheriv('aes-256-gcm', current.key, iv);
+  const cipher = createCipheriv('aes-256-gcm', current.key, iv, { authTagLength: AUTH_TAG_BYTES });
   cipher.setAAD(Buffer.from(accountKey, 'utf8'));
   const ciphertext = Buffer.concat([cipher.update(json, 'utf8'), cipher.final()]);
   const tag = cipher.getAuthTag();
@@ -53,18 +58,30 @@ export function decodeRecord(value: string, accountKey: string, keys: readonly E
   if (keyId === undefined || iv === undefined || tag === undefined || ciphertext === undefined || rest.length > 0) {
     return { problem: 'unknown format' };
   }
-  const key = keys.find((candidate) => candidate.id === keyId);
-  if (key === undefined) return { problem: 'encrypted with a key that is not in encryptionKey' };
-  let json: string;
-  try {
-    const decipher = createDecipheriv('aes-256-gcm', key.key, fromB64(iv));
-    decipher.setAAD(Buffer.from(accountKey, 'utf8'));
-    decipher.setAuthTag(fromB64(tag));
-    json = Buffer.concat([decipher.update(fromB64(ciphertext)), decipher.final()]).toString('utf8');
-  } catch {
+  // Ids are 32 bits of a hash: two configured keys may share one, so each key that matches gets its try.
+  const candidates = keys.filter((candidate) => candidate.id === keyId);
+  if (candidates.length === 0) return { problem: 'encrypted with a key that is not in encryptionKey' };
+  const [ivBytes, tagBytes] = [fromB64(iv), fromB64(tag)];
+  if (ivBytes.byteLength !== IV_BYTES || tagBytes.byteLength !== AUTH_TAG_BYTES) {
     return { problem: 'does not decrypt with its key (tampered or wrong key)' };
   }
-  return parseRecord(json);
+  for (const { key } of candidates) {
+    const json = decrypt(key, ivBytes, tagBytes, fromB64(ciphertext), accountKey);
+    if (json !== null) return parseRecord(json);
+  }
+  return { problem: 'does not decrypt with its key (tampered or wrong key)' };
+}
+
+/** The plaintext, or `null` when the tag does not authenticate the ciphertext and the account under this key. */
+function decrypt(key: Buffer, iv: Buffer, tag: Buffer, ciphertext: Buffer, accountKey: string): string | null {
+  try {
+    const decipher = createDecipheriv('aes-256-gcm', key, iv, { authTagLength: AUTH_TAG_BYTES });
+    decipher.setAAD(Buffer.from(accountKey, 'utf8'));
+    decipher.setAuthTag(tag);
+    return Buffer.concat([decipher.update(ciphertext), decipher.final()]).toString('utf8');
+  } catch {
+    return null;
+  }
 }
 
 function parseRecord(json: string): DecodeResult {

@@ -18,10 +18,6 @@ export class RedisHealth {
     this.#logger = logger;
   }
 
-  get degraded(): boolean {
-    return this.#degraded;
-  }
-
   /** Whether a call should try Redis now; `connected` is whether the client's connection is ready. */
   shouldTry(connected: boolean): boolean {
     if (!this.#degraded) return true;

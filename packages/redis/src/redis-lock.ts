@@ -52,15 +52,32 @@ export class RedisLock {
     this.#notifier.start();
     const owner = randomUUID();
     const leaseMs = Math.min(ttlMs, this.#leaseMs);
-    for (;;) {
-      signal?.throwIfAborted();
-      const reply = await this.#connection.run((redis) => redis.set(lockKey, owner, 'PX', leaseMs, 'NX'));
-      if (reply === UNAVAILABLE) return { failure: 'unavailable' };
-      if (reply === 'OK') return { lease: this.#lease(lockKey, owner, leaseMs, performance.now() + ttlMs) };
-      const remaining = deadline - performance.now();
-      if (remaining <= 0) return { failure: 'timed-out' };
-      const pollMs = POLL_INTERVAL_MS * (0.5 + Math.random());
-      await pause(Math.min(remaining, pollMs), signal, (wake) => this.#notifier.onRelease(lockKey, wake));
+    // Listening before each attempt, not after it fails: the holder may release while our refused SET is on
+    // its way back, and that message must still wake us rather than leave us to the next poll.
+    let releases = 0;
+    let wakeWaiter: (() => void) | undefined;
+    const stopListening = this.#notifier.onRelease(lockKey, () => {
+      releases += 1;
+      wakeWaiter?.();
+    });
+    try {
+      for (;;) {
+        signal?.throwIfAborted();
+        const releasesBefore = releases;
+        const reply = await this.#connection.run((redis) => redis.set(lockKey, owner, 'PX', leaseMs, 'NX'));
+        if (reply === UNAVAILABLE) return { failure: 'unavailable' };
+        if (reply === 'OK') return { lease: this.#lease(lockKey, owner, leaseMs, performance.now() + ttlMs) };
+        const remaining = deadline - performance.now();
+        if (remaining <= 0) return { failure: 'timed-out' };
+        if (releases !== releasesBefore) continue;
+        const pollMs = POLL_INTERVAL_MS * (0.5 + Math.random());
+        await pause(Math.min(remaining, pollMs), signal, (wake) => {
+          wakeWaiter = wake;
+          return () => (wakeWaiter = undefined);
+        });
+      }
+    } finally {
+      stopListening();
     }
   }
 

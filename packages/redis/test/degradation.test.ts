@@ -1,11 +1,12 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { createApiaxAuth } from '@apiax-auth/core';
+import { startFakeApiax } from '@apiax-auth/testing';
 import { Redis } from 'ioredis';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { RedisTokenStore, type RedisTokenStoreOptions } from '../src/index.js';
-import { recordingLogger, sampleRecord } from './support/fixtures.js';
+import { ACCOUNT, recordingLogger, sampleRecord } from './support/fixtures.js';
 import { startRedisServer, type RedisServer } from './support/redis-server.js';
 
-const ACCOUNT = 'http://127.0.0.1:4000/auth/realms/apiax|integration-api|demo';
 const LOCK = { ttlMs: 5000, waitMs: 20_000 };
 const WAIT = { timeout: 20_000, interval: 50 };
 
@@ -186,5 +187,34 @@ describe('RedisTokenStore when Redis fails', () => {
     await vi.waitFor(async () => {
       expect(await a.get(ACCOUNT)).toEqual(sampleRecord(1_700_001_000_000));
     }, WAIT);
+  });
+
+  it('keeps one login for the clients of one process while Redis is down (local single flight)', async () => {
+    const fake = await startFakeApiax();
+    const logger = recordingLogger();
+    const shared = store({ logger, commandTimeoutMs: 500 });
+    const clients = Array.from({ length: 3 }, () => createApiaxAuth({ env: fake.env, store: shared }));
+    try {
+      await redis.stop();
+      const tokens = await Promise.all(clients.flatMap((client) => Array.from({ length: 20 }, () => client.getAccessToken())));
+      expect(new Set(tokens).size).toBe(1);
+      expect(fake.stats).toMatchObject({ password: 1, refresh: 0 });
+      expect(logger.at('warn').map((entry) => entry.message)).toEqual([expect.stringMatching(/Redis is unavailable/)]);
+      expect(JSON.stringify(logger.entries)).not.toContain(tokens[0]!.slice(0, 24));
+    } finally {
+      await Promise.all(clients.map((client) => client.close()));
+      await fake.close();
+    }
+  });
+
+  it('keeps the Redis password out of its warning', async () => {
+    const password = 'redis-password-canary-4b7d';
+    const logger = recordingLogger();
+    await redis.stop(); // nothing listens on its port now
+    const s = new RedisTokenStore({ url: `redis://user:${password}@127.0.0.1:${redis.port}`, logger, commandTimeoutMs: 300 });
+    stores.push(s);
+    expect(await s.get(ACCOUNT)).toBeNull();
+    expect(logger.at('warn')).toHaveLength(1);
+    expect(JSON.stringify(logger.entries)).not.toContain(password);
   });
 });

@@ -57,7 +57,10 @@ function sessionIntact(current: FakeApiax): void {
 async function fleetAgrees(current: Fleet): Promise<void> {
   await vi.waitFor(async () => {
     const reports = await Promise.all(current.live().map((instance) => instance.report()));
-    expect(new Set(reports.map((report) => report.status.accessTokenExpiresAt)).size).toBe(1);
+    const expiries = reports.map((report) => report.status.accessTokenExpiresAt);
+    // On failure, what each instance did: its grants and what it logged (no secret in either).
+    const story = reports.map((report) => ({ grants: report.status.grants, log: [...report.storeLog, ...report.clientLog].map((entry) => entry.message) }));
+    expect(new Set(expiries).size, JSON.stringify(story)).toBe(1);
   }, WAIT);
 }
 
@@ -176,7 +179,14 @@ describe('a fleet of real processes sharing a RedisTokenStore', () => {
       await current.advance(PAST_EXPIRY_S);
       allSucceeded(await current.burst(50), 200);
       await redis.start();
-      await waitForReconnections();
+      // Each store noticed the outage this time: it shares again once its own connection is ready (a TCP
+      // connection is not enough: until ioredis' ready check answers, the store still runs locally).
+      await vi.waitFor(async () => {
+        for (const instance of current.instances) {
+          const { storeLog } = await instance.report();
+          expect(storeLog.some((entry) => /Redis is back/.test(entry.message))).toBe(true);
+        }
+      }, WAIT);
       await current.advance(PAST_EXPIRY_S);
       allSucceeded(await current.burst(50), 200);
 

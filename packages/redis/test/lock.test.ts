@@ -1,38 +1,15 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { RedisTokenStore, type RedisTokenStoreOptions } from '../src/index.js';
+import { describe, expect, it } from 'vitest';
 import { LOCK_SCRIPTS, type LockCommands } from '../src/lock-scripts.js';
-import { gate, recordingLogger } from './support/fixtures.js';
-import { startRedisServer, type RedisServer } from './support/redis-server.js';
+import { ACCOUNT, recordingLogger } from './support/fixtures.js';
+import { holdLock, useRedisStores } from './support/redis-stores.js';
 
-const ACCOUNT = 'http://127.0.0.1:4000/auth/realms/apiax|integration-api|demo';
 const LOCK_KEY = `apiax-auth:lock:${ACCOUNT}`;
 const LOCK = { ttlMs: 5000, waitMs: 20_000 };
 
-let redis: RedisServer;
-let raw: Redis;
-const stores: RedisTokenStore[] = [];
-
-function store(options: Omit<RedisTokenStoreOptions, 'url'> = {}): RedisTokenStore {
-  // Generous: these tests are about sharing and locking, not about a slow Redis (see degradation.test.ts).
-  const created = new RedisTokenStore({ url: redis.url, commandTimeoutMs: 10_000, ...options });
-  stores.push(created);
-  return created;
-}
-
-beforeAll(async () => {
-  redis = await startRedisServer();
-  raw = new Redis(redis.url);
-});
-afterEach(async () => {
-  await Promise.all(stores.splice(0).map((s) => s.close()));
-  await raw.flushall();
-});
-afterAll(async () => {
-  raw.disconnect();
-  await redis.stop();
-});
+const redisStores = useRedisStores();
+const store = redisStores.store;
 
 describe('RedisTokenStore.withLock', () => {
   it('lets one holder at a time in, across stores with their own connections, and returns its value', async () => {
@@ -61,11 +38,11 @@ describe('RedisTokenStore.withLock', () => {
     expect(mostInside).toBe(1);
     expect(runs).toBe(20);
     expect(new Set(results).size).toBe(20);
-    expect(await raw.exists(LOCK_KEY)).toBe(0);
+    expect(await redisStores.raw.exists(LOCK_KEY)).toBe(0);
   });
 
   it('holds the lock in Redis with a random owner and an expiry, and announces its release', async () => {
-    const subscriber = new Redis(redis.url);
+    const subscriber = new Redis(redisStores.redis.url);
     const released: string[] = [];
     subscriber.on('message', (_channel: string, message: string) => released.push(message));
     await subscriber.subscribe('apiax-auth:lock-released');
@@ -75,8 +52,8 @@ describe('RedisTokenStore.withLock', () => {
         await store().withLock(
           ACCOUNT,
           async () => {
-            owners.push((await raw.get(LOCK_KEY)) ?? '');
-            const ttl = await raw.pttl(LOCK_KEY);
+            owners.push((await redisStores.raw.get(LOCK_KEY)) ?? '');
+            const ttl = await redisStores.raw.pttl(LOCK_KEY);
             expect(ttl).toBeGreaterThan(0);
             expect(ttl).toBeLessThanOrEqual(LOCK.ttlMs);
           },
@@ -92,36 +69,22 @@ describe('RedisTokenStore.withLock', () => {
   });
 
   it('wakes a waiter when the holder releases, and the waiter goes in after the holder left', async () => {
-    const [holder, waiter] = [store(), store()];
-    const held = gate();
     const events: string[] = [];
-    let entered!: () => void;
-    const holderInside = new Promise<void>((resolve) => (entered = resolve));
-    const first = holder.withLock(
-      ACCOUNT,
-      async () => {
-        events.push('holder in');
-        entered();
-        await held.promise;
-        events.push('holder out');
-      },
-      LOCK,
-    );
-    await holderInside;
-    const second = waiter.withLock(ACCOUNT, async () => void events.push('waiter in'), LOCK);
+    const holder = await holdLock(store(), ACCOUNT, LOCK, events);
+    const waiter = store().withLock(ACCOUNT, async () => void events.push('waiter in'), LOCK);
     await sleep(300);
     expect(events).toEqual(['holder in']);
-    held.open();
-    await Promise.all([first, second]);
+    await holder.release();
+    await waiter;
     expect(events).toEqual(['holder in', 'holder out', 'waiter in']);
   });
 
   it('takes over a lock whose holder died once it expires, without a warning', async () => {
     // What a killed holder leaves behind: a lock nobody will release or extend.
-    await raw.set(LOCK_KEY, 'dead-holder', 'PX', 1500);
+    await redisStores.raw.set(LOCK_KEY, 'dead-holder', 'PX', 1500);
     const logger = recordingLogger();
     let ownerSeenInside: string | null = 'dead-holder';
-    await store({ logger }).withLock(ACCOUNT, async () => void (ownerSeenInside = await raw.get(LOCK_KEY)), LOCK);
+    await store({ logger }).withLock(ACCOUNT, async () => void (ownerSeenInside = await redisStores.raw.get(LOCK_KEY)), LOCK);
     expect(ownerSeenInside).not.toBe('dead-holder');
     expect(ownerSeenInside).not.toBeNull();
     expect(logger.at('warn')).toEqual([]);
@@ -139,7 +102,7 @@ describe('RedisTokenStore.withLock', () => {
         events.push('slow in');
         entered();
         await sleep(2500);
-        ttlAfterFirstLease = await raw.pttl(LOCK_KEY);
+        ttlAfterFirstLease = await redisStores.raw.pttl(LOCK_KEY);
         events.push('slow out');
       },
       LOCK,
@@ -153,110 +116,78 @@ describe('RedisTokenStore.withLock', () => {
   });
 
   it('holds the lock no longer than ttlMs, even for a holder that is still working', async () => {
-    const held = gate();
-    let entered!: () => void;
-    const holderInside = new Promise<void>((resolve) => (entered = resolve));
-    const holder = store({ lockLeaseMs: 300 }).withLock(
-      ACCOUNT,
-      async () => {
-        entered();
-        await held.promise;
-      },
-      { ttlMs: 1000, waitMs: 20_000 },
-    );
-    await holderInside;
+    const holder = await holdLock(store({ lockLeaseMs: 300 }), ACCOUNT, { ttlMs: 1000, waitMs: 20_000 });
     await expect(store().withLock(ACCOUNT, async () => 'entered', LOCK)).resolves.toBe('entered');
-    held.open();
-    await holder;
+    await holder.release();
   });
 
   it('goes ahead without the lock after waitMs, with a warning, rather than fail', async () => {
-    const held = gate();
     const logger = recordingLogger();
-    let entered!: () => void;
-    const holderInside = new Promise<void>((resolve) => (entered = resolve));
-    const holder = store().withLock(
-      ACCOUNT,
-      async () => {
-        entered();
-        await held.promise;
-      },
-      LOCK,
-    );
-    await holderInside;
+    const holder = await holdLock(store(), ACCOUNT, LOCK);
     const result = await store({ logger }).withLock(ACCOUNT, async () => 'ran anyway', { ttlMs: 5000, waitMs: 300 });
     expect(result).toBe('ran anyway');
     expect(logger.at('warn').map((entry) => entry.message)).toEqual([
       'Redis token store: waited 300 ms for another instance to finish a grant; going ahead without the lock.',
     ]);
-    held.open();
-    await holder;
+    await holder.release();
   });
 
   it('serialises callers in one process before Redis, and applies waitMs to them too', async () => {
-    const s = store({ logger: recordingLogger() });
-    const held = gate();
-    let entered!: () => void;
-    const holderInside = new Promise<void>((resolve) => (entered = resolve));
-    const holder = s.withLock(
-      ACCOUNT,
-      async () => {
-        entered();
-        await held.promise;
-      },
-      LOCK,
-    );
-    await holderInside;
+    const logger = recordingLogger();
+    const s = store({ logger });
+    const holder = await holdLock(s, ACCOUNT, LOCK);
     await expect(s.withLock(ACCOUNT, async () => 'late', { ttlMs: 5000, waitMs: 200 })).resolves.toBe('late');
-    held.open();
-    await holder;
+    expect(logger.at('warn').map((entry) => entry.message)).toEqual([
+      'Redis token store: waited 200 ms for another call in this process to finish a grant; going ahead without the lock.',
+    ]);
+    await holder.release();
+  });
+
+  it('warns when its lock was taken from it, and then leaves the new owner\'s lock alone', async () => {
+    const logger = recordingLogger();
+    const holder = await holdLock(store({ logger, lockLeaseMs: 300 }), ACCOUNT, LOCK);
+    // What an expired lease looks like to its holder: another instance owns the lock now.
+    await redisStores.raw.set(LOCK_KEY, 'other-instance', 'PX', 20_000);
+    await expect.poll(() => logger.at('warn').map((entry) => entry.message), { timeout: 10_000 }).toEqual([
+      'Redis token store: a lock expired while its holder was still working; another instance may run a grant too.',
+    ]);
+    await holder.release();
+    expect(await redisStores.raw.get(LOCK_KEY)).toBe('other-instance');
   });
 
   it('releases the lock when the critical section throws, and passes the error on', async () => {
     const failure = new Error('grant failed');
     await expect(store().withLock(ACCOUNT, async () => Promise.reject(failure), LOCK)).rejects.toBe(failure);
-    expect(await raw.exists(LOCK_KEY)).toBe(0);
+    expect(await redisStores.raw.exists(LOCK_KEY)).toBe(0);
   });
 
   it('stops waiting when the signal aborts, leaving the holder alone', async () => {
-    const held = gate();
-    let entered!: () => void;
-    const holderInside = new Promise<void>((resolve) => (entered = resolve));
-    const holder = store().withLock(
-      ACCOUNT,
-      async () => {
-        entered();
-        await held.promise;
-        return 'holder done';
-      },
-      LOCK,
-    );
-    await holderInside;
+    const holder = await holdLock(store(), ACCOUNT, LOCK);
     const controller = new AbortController();
     let ran = false;
     const waiting = store().withLock(ACCOUNT, async () => void (ran = true), { ...LOCK, signal: controller.signal });
     setTimeout(() => controller.abort(new Error('client closed')), 200);
     await expect(waiting).rejects.toThrow('client closed');
     expect(ran).toBe(false);
-    expect(await raw.exists(LOCK_KEY)).toBe(1);
-    held.open();
-    await expect(holder).resolves.toBe('holder done');
+    expect(await redisStores.raw.exists(LOCK_KEY)).toBe(1);
+    await holder.release();
+    expect(await redisStores.raw.exists(LOCK_KEY)).toBe(0);
   });
 });
 
 describe('lock scripts', () => {
   it('release and extend only what the caller owns', async () => {
-    const client = new Redis(redis.url) as Redis & LockCommands;
+    const client = new Redis(redisStores.redis.url) as Redis & LockCommands;
     try {
       for (const [name, script] of Object.entries(LOCK_SCRIPTS)) client.defineCommand(name, script);
-      await raw.set(LOCK_KEY, 'owner-x', 'PX', 5000);
+      await redisStores.raw.set(LOCK_KEY, 'owner-x', 'PX', 5000);
       expect(await client.apiaxAuthReleaseLock(LOCK_KEY, 'owner-y', 'channel', LOCK_KEY)).toBe(0);
       expect(await client.apiaxAuthExtendLock(LOCK_KEY, 'owner-y', 60_000)).toBe(0);
-      expect(await raw.pttl(LOCK_KEY)).toBeLessThanOrEqual(5000);
+      expect(await redisStores.raw.pttl(LOCK_KEY)).toBeLessThanOrEqual(5000);
       expect(await client.apiaxAuthExtendLock(LOCK_KEY, 'owner-x', 60_000)).toBe(1);
-      expect(await raw.pttl(LOCK_KEY)).toBeGreaterThan(5000);
+      expect(await redisStores.raw.pttl(LOCK_KEY)).toBeGreaterThan(5000);
       expect(await client.apiaxAuthReleaseLock(LOCK_KEY, 'owner-x', 'channel', LOCK_KEY)).toBe(1);
-      expect(await raw.exists(LOCK_KEY)).toBe(0);
+      expect(await redisStores.raw.exists(LOCK_KEY)).toBe(0);
     } finally {
       client.disconnect();
     }

@@ -3,9 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { parseEncryptionKeys } from '../src/encryption-keys.js';
 import { decodeRecord, encodeRecord } from '../src/record-codec.js';
 import type { TokenRecord } from '../src/index.js';
-import { CANARY, randomKey, sampleRecord } from './support/fixtures.js';
+import { ACCOUNT, CANARY, randomKey, sampleRecord } from './support/fixtures.js';
 
-const ACCOUNT = 'http://127.0.0.1/auth/realms/apiax|integration-api|demo';
 
 const recordArbitrary: fc.Arbitrary<TokenRecord> = fc.record(
   {
@@ -74,5 +73,25 @@ describe('record codec', () => {
     expect(decodeRecord('{"accessToken":"x"}', ACCOUNT, [])).toEqual({ problem: 'unknown format' });
     expect(decodeRecord('v1.plain.{"accessToken":"x"}', ACCOUNT, [])).toEqual({ problem: 'not a token record' });
     expect(decodeRecord('v1.gcm.abc', ACCOUNT, keys)).toEqual({ problem: 'unknown format' });
+  });
+
+  it('refuses a value whose auth tag was cut short, though what is left of it matches', () => {
+    // Node checks a 4-byte tag as gladly as a 16-byte one unless told the length: 2^32 tries would forge it.
+    const keys = parseEncryptionKeys(randomKey());
+    const parts = encodeRecord(sampleRecord(), ACCOUNT, keys).split('.');
+    const tag = Buffer.from(parts[4] ?? '', 'base64url');
+    for (const length of [4, 8, 12, 15]) {
+      const truncated = [...parts.slice(0, 4), tag.subarray(0, length).toString('base64url'), parts[5]].join('.');
+      expect(decodeRecord(truncated, ACCOUNT, keys)).toEqual({ problem: 'does not decrypt with its key (tampered or wrong key)' });
+    }
+    const shortIv = [...parts.slice(0, 3), Buffer.alloc(8).toString('base64url'), ...parts.slice(4)].join('.');
+    expect(decodeRecord(shortIv, ACCOUNT, keys)).toEqual({ problem: 'does not decrypt with its key (tampered or wrong key)' });
+  });
+
+  it('tries every configured key whose id matches: ids are short and may collide', () => {
+    const [first, second] = parseEncryptionKeys([randomKey(), randomKey()]);
+    const colliding = [{ ...first!, id: 'deadbeef' }, { ...second!, id: 'deadbeef' }];
+    const value = encodeRecord(sampleRecord(), ACCOUNT, [colliding[1]!]);
+    expect(decodeRecord(value, ACCOUNT, colliding)).toEqual({ record: sampleRecord() });
   });
 });

@@ -1,35 +1,13 @@
 import { Redis } from 'ioredis';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { RedisTokenStore, type RedisTokenStoreOptions } from '../src/index.js';
-import { CANARY, randomKey, recordingLogger, sampleRecord } from './support/fixtures.js';
-import { startRedisServer, type RedisServer } from './support/redis-server.js';
+import { describe, expect, it } from 'vitest';
+import { RedisTokenStore } from '../src/index.js';
+import { ACCOUNT, CANARY, randomKey, recordingLogger, sampleRecord } from './support/fixtures.js';
+import { useRedisStores } from './support/redis-stores.js';
 
-const ACCOUNT = 'http://127.0.0.1:4000/auth/realms/apiax|integration-api|demo';
 const LOCK = { ttlMs: 5000, waitMs: 20_000 };
 
-let redis: RedisServer;
-let raw: Redis;
-const stores: RedisTokenStore[] = [];
-
-function store(options: Omit<RedisTokenStoreOptions, 'url'> = {}): RedisTokenStore {
-  // Generous: these tests are about sharing and locking, not about a slow Redis (see degradation.test.ts).
-  const created = new RedisTokenStore({ url: redis.url, commandTimeoutMs: 10_000, ...options });
-  stores.push(created);
-  return created;
-}
-
-beforeAll(async () => {
-  redis = await startRedisServer();
-  raw = new Redis(redis.url);
-});
-afterEach(async () => {
-  await Promise.all(stores.splice(0).map((s) => s.close()));
-  await raw.flushall();
-});
-afterAll(async () => {
-  raw.disconnect();
-  await redis.stop();
-});
+const redisStores = useRedisStores();
+const store = redisStores.store;
 
 describe('RedisTokenStore with a live Redis', () => {
   it('shares records between stores (instances), and deletes them for all', async () => {
@@ -49,8 +27,8 @@ describe('RedisTokenStore with a live Redis', () => {
     const s = store({ keyPrefix: 'svc-a:' });
     const at = 1_700_000_000_000;
     await s.set(ACCOUNT, sampleRecord(at, { refreshTokenExpiresAt: at + 3_600_000 }));
-    expect(await raw.keys('*')).toEqual([`svc-a:record:${ACCOUNT}`]);
-    const ttl = await raw.pttl(`svc-a:record:${ACCOUNT}`);
+    expect(await redisStores.raw.keys('*')).toEqual([`svc-a:record:${ACCOUNT}`]);
+    const ttl = await redisStores.raw.pttl(`svc-a:record:${ACCOUNT}`);
     expect(ttl).toBeGreaterThan(3_500_000);
     expect(ttl).toBeLessThanOrEqual(3_600_000);
     expect(await store({ keyPrefix: 'svc-b:' }).get(ACCOUNT)).toBeNull();
@@ -60,7 +38,7 @@ describe('RedisTokenStore with a live Redis', () => {
     const encryptionKey = randomKey();
     const writer = store({ encryptionKey });
     await writer.set(ACCOUNT, sampleRecord());
-    const value = await raw.get(`apiax-auth:record:${ACCOUNT}`);
+    const value = await redisStores.raw.get(`apiax-auth:record:${ACCOUNT}`);
     expect(value).toMatch(/^v1\.gcm\./);
     for (const secret of [CANARY.accessToken, CANARY.refreshToken, 'canary']) expect(value).not.toContain(secret);
     expect(await store({ encryptionKey: encryptionKey.toString('base64') }).get(ACCOUNT)).toEqual(sampleRecord());
@@ -90,11 +68,44 @@ describe('RedisTokenStore with a live Redis', () => {
     const other = store();
     await other.set(ACCOUNT, sampleRecord(1_700_000_900_000));
     expect(await shared.get(ACCOUNT)).toEqual(sampleRecord(1_700_000_900_000));
-    expect(await shared.withLock(ACCOUNT, async () => raw.exists(`apiax-auth:lock:${ACCOUNT}`), LOCK)).toBe(1);
+    expect(await shared.withLock(ACCOUNT, async () => redisStores.raw.exists(`apiax-auth:lock:${ACCOUNT}`), LOCK)).toBe(1);
+  });
+
+  it('answers the newer record when two reads of one process cross on their way back', async () => {
+    // Holds the replies of the store's GETs, to deliver them in the order that once lost a newer record.
+    const client = new Redis(redisStores.redis.url);
+    const realGet = client.get.bind(client);
+    const heldReplies: Array<() => void> = [];
+    let holding = false;
+    (client as unknown as { get(key: string): Promise<string | null> }).get = async (key: string) => {
+      const value = await realGet(key);
+      if (!holding) return value;
+      return new Promise((resolve) => heldReplies.push(() => resolve(value)));
+    };
+    try {
+      const s = new RedisTokenStore({ client });
+      const [older, newer] = [sampleRecord(1_700_000_000_000), sampleRecord(1_700_001_500_000, { accessToken: 'newer' })];
+      await store().set(ACCOUNT, older);
+      expect(await s.get(ACCOUNT)).toEqual(older);
+      holding = true;
+      const first = s.get(ACCOUNT);
+      await expect.poll(() => heldReplies.length).toBe(1);
+      await store().set(ACCOUNT, newer); // another instance renews while the first read is on its way
+      const second = s.get(ACCOUNT);
+      await expect.poll(() => heldReplies.length).toBe(2);
+      heldReplies[0]!();
+      expect(await first).toEqual(older);
+      heldReplies[1]!();
+      expect(await second).toEqual(newer);
+      expect(await s.get(ACCOUNT)).toEqual(newer);
+      await s.close();
+    } finally {
+      client.disconnect();
+    }
   });
 
   it('uses a client you pass in, and leaves it open on close', async () => {
-    const client = new Redis(redis.url, { enableOfflineQueue: false });
+    const client = new Redis(redisStores.redis.url, { enableOfflineQueue: false });
     try {
       const s = new RedisTokenStore({ client });
       await s.set(ACCOUNT, sampleRecord());
@@ -107,11 +118,11 @@ describe('RedisTokenStore with a live Redis', () => {
   });
 
   it('works with a passed-in client that has its own ioredis keyPrefix, locks included', async () => {
-    const client = new Redis(redis.url, { keyPrefix: 'tenant-1:' });
+    const client = new Redis(redisStores.redis.url, { keyPrefix: 'tenant-1:' });
     try {
       const s = new RedisTokenStore({ client });
       await s.set(ACCOUNT, sampleRecord());
-      expect(await raw.exists(`tenant-1:apiax-auth:record:${ACCOUNT}`)).toBe(1);
+      expect(await redisStores.raw.exists(`tenant-1:apiax-auth:record:${ACCOUNT}`)).toBe(1);
       expect(await s.get(ACCOUNT)).toEqual(sampleRecord());
       const order: string[] = [];
       await Promise.all(

@@ -1,6 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import type { ApiaxAuthLogger, TokenRecord } from '../../src/index.js';
 
+/** An account key as core derives it (issuer, client id, username): what the store's keys are named by. */
+export const ACCOUNT = 'apiax-auth:v1:http://127.0.0.1:4000/auth/realms/apiax#integration-api#demo';
+
 /** Secrets with a recognisable shape, so a test can search any output for them. */
 export const CANARY = {
   accessToken: 'eyJcanary-access-token.7f3a9c',
