@@ -21,6 +21,7 @@ export async function startRedisServer() {
   const url = `redis://127.0.0.1:${port}`;
   for (let attempt = 0; attempt < 100; attempt += 1) {
     const probe = new Redis(url, { lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0 });
+    probe.on('error', () => {}); // refused until the server listens: expected, and awaited below
     try {
       await probe.connect();
       await probe.ping();
