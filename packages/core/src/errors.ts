@@ -34,6 +34,9 @@ export interface ApiaxAuthErrorOptions {
   cause?: unknown;
 }
 
+/** A registry symbol, the same in every copy of core: the mark `instanceof ApiaxAuthError` checks. */
+const APIAX_AUTH_ERROR = Symbol.for('@apiax-auth/core/ApiaxAuthError');
+
 /** The one error type of apiax-auth. Its message, cause and JSON never contain a secret. */
 export class ApiaxAuthError extends Error {
   override readonly name = 'ApiaxAuthError';
@@ -42,8 +45,19 @@ export class ApiaxAuthError extends Error {
   readonly status?: number;
   readonly oauthError?: string;
 
+  /**
+   * `instanceof` recognises an error of any copy of core. Bundlers and package managers can load two
+   * copies in one process (Next.js bundle layers do), and a user's `catch` or an adapter's error handler
+   * must not depend on which copy threw.
+   */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return typeof value === 'object' && value !== null && (value as { [APIAX_AUTH_ERROR]?: unknown })[APIAX_AUTH_ERROR] === true;
+  }
+
   constructor(code: ApiaxAuthErrorCode, message: string, options: ApiaxAuthErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    // Non-enumerable: invisible to JSON, util.inspect and structured loggers.
+    Object.defineProperty(this, APIAX_AUTH_ERROR, { value: true });
     this.code = code;
     this.retryable = options.retryable ?? false;
     if (options.status !== undefined) this.status = options.status;

@@ -1,5 +1,4 @@
 import { ApiaxAuth, type CloseOptions, type GetAccessTokenOptions } from '@apiax-auth/core';
-import { asLocalApiaxAuthError } from './errors.js';
 import { noStoreFetch } from './no-store-fetch.js';
 import { forgetClient, sharedClient } from './registry.js';
 import { registryKey } from './registry-key.js';
@@ -29,11 +28,11 @@ export function createApiaxNext(options: ApiaxNextOptions = {}): ApiaxNext {
     },
     async getAccessToken(getOptions?: GetAccessTokenOptions) {
       await requireRequestTime();
-      return withLocalErrors(() => client().getAccessToken(getOptions));
+      return client().getAccessToken(getOptions);
     },
     async fetch(input: string | URL | Request, init?: RequestInit) {
       await requireRequestTime();
-      return withLocalErrors(() => client().fetch(input, init));
+      return client().fetch(input, init);
     },
   };
   return { apiax, withApiax: createWithApiax(apiax) };
@@ -51,13 +50,5 @@ class RegisteredApiaxAuth extends ApiaxAuth {
   override async close(options?: CloseOptions): Promise<void> {
     forgetClient(this.#registryKey, this);
     return super.close(options);
-  }
-}
-
-async function withLocalErrors<T>(call: () => Promise<T>): Promise<T> {
-  try {
-    return await call();
-  } catch (error) {
-    throw asLocalApiaxAuthError(error);
   }
 }
