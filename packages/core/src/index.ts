@@ -12,6 +12,7 @@ export { ApiaxAuthError } from './errors.js';
 export type { ApiaxAuthErrorCode, ApiaxAuthErrorOptions } from './errors.js';
 export type { ApiaxAssertionOptions, ApiaxAuthEnv, ApiaxAuthEnvVariable, ApiaxAuthLogger, ApiaxAuthOptions } from './options.js';
 export { MemoryTokenStore } from './memory-store.js';
+export { parseTokenRecord } from './store.js';
 export type { TokenRecord, TokenStore, TokenStoreLockOptions } from './store.js';
 export { createRequestContext } from './request-context.js';
 export type { ApiaxRequestContext } from './request-context.js';

@@ -15,7 +15,10 @@ export class MemoryTokenStore implements TokenStore {
     return record === undefined ? null : { ...record };
   }
 
+  /** Compare-and-set: a record older than the one held (by `obtainedAt`) is dropped. */
   async set(key: string, record: TokenRecord): Promise<void> {
+    const held = this.#records.get(key);
+    if (held !== undefined && held.obtainedAt > record.obtainedAt) return;
     this.#records.set(key, { ...record });
   }
 

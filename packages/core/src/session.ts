@@ -9,7 +9,7 @@ import type { SafeLogger } from './logging.js';
 import type { ResolvedOptions } from './options.js';
 import { decide, isUsable, nextActionAt, renewalGrant, type PolicySettings } from './policy.js';
 import type { Redactor } from './redaction.js';
-import type { TokenRecord, TokenStore } from './store.js';
+import { parseTokenRecord, type TokenRecord, type TokenStore } from './store.js';
 
 type TokenReason = ApiaxTokenEvent['reason'];
 
@@ -362,8 +362,8 @@ export class TokenSession {
    * policy says `use`; for a forced renewal, it carries another token), else `null`: a grant follows.
    */
   async #adoptFromStore(request: FlightRequest): Promise<TokenRecord | null> {
-    const stored = await this.#storeCall('get', () => this.#store.get(this.#storeKey));
-    if (!isTokenRecord(stored)) return null;
+    const stored = parseTokenRecord(await this.#storeCall('get', () => this.#store.get(this.#storeKey)));
+    if (stored === null) return null;
     const current = this.#record;
     if (current !== null && (stored.obtainedAt <= current.obtainedAt || stored.accessToken === current.accessToken)) return null;
     const serves =
@@ -479,19 +479,4 @@ export class TokenSession {
       error: typeof name === 'string' ? name : 'Error',
     });
   }
-}
-
-/** A record read from a store may be stale, foreign or corrupt: use it only if it has the right shape. */
-function isTokenRecord(value: unknown): value is TokenRecord {
-  if (value === null || typeof value !== 'object') return false;
-  const record = value as Partial<TokenRecord>;
-  return (
-    typeof record.accessToken === 'string' &&
-    record.accessToken !== '' &&
-    Number.isFinite(record.accessTokenExpiresAt) &&
-    Number.isFinite(record.obtainedAt) &&
-    Number.isFinite(record.sessionStartedAt) &&
-    (record.refreshToken === null || typeof record.refreshToken === 'string') &&
-    (record.refreshTokenExpiresAt === null || Number.isFinite(record.refreshTokenExpiresAt))
-  );
 }

@@ -36,9 +36,21 @@ export interface TokenStoreLockOptions {
  *
  * The client keeps a local copy and reads the store only when that copy needs action (missing,
  * due for refresh, rejected), so a slow store never slows the warm path.
+ *
+ * ## The contract: core owns a failing store
+ * - A store reports a failure by rejecting (throwing), promptly: it keeps no fallback copy of its own,
+ *   retries nothing for long and never hangs (bound every call in time).
+ * - The client catches every store call. While calls fail it runs on its own local copy (and its own
+ *   single flight instead of the store's lock), logs one warning, reports `status().store === 'degraded'`,
+ *   and, once a call succeeds again, writes its record back with {@link TokenStore.set}.
+ * - {@link TokenStore.set} is a compare-and-set on {@link TokenRecord.obtainedAt}: a store never replaces a
+ *   newer record with an older one, so two instances writing back at once leave the newer record.
+ * - What {@link TokenStore.get} returns is validated by the client ({@link parseTokenRecord}): a store that
+ *   decodes records itself should validate with the same function.
  */
 export interface TokenStore {
   get(key: string): Promise<TokenRecord | null>;
+  /** Stores `record` unless the store already holds one with a later `obtainedAt` (compare-and-set). */
   set(key: string, record: TokenRecord): Promise<void>;
   delete(key: string): Promise<void>;
   /**
@@ -51,4 +63,28 @@ export interface TokenStore {
    * must stay usable afterwards (reopening lazily, as `RedisTokenStore` does).
    */
   close?(): Promise<void>;
+}
+
+/**
+ * The one validator of stored records: returns `value` as a {@link TokenRecord} when it has the right shape
+ * (a non-empty access token, finite times, optional `scope` a string), else `null`. A record read from a
+ * store may be stale, foreign, corrupt or planted: nothing else is trusted.
+ */
+export function parseTokenRecord(value: unknown): TokenRecord | null {
+  if (value === null || typeof value !== 'object') return null;
+  const record = value as Record<string, unknown>;
+  const valid =
+    typeof record['accessToken'] === 'string' &&
+    record['accessToken'] !== '' &&
+    isFiniteNumber(record['accessTokenExpiresAt']) &&
+    (record['refreshToken'] === null || (typeof record['refreshToken'] === 'string' && record['refreshToken'] !== '')) &&
+    (record['refreshTokenExpiresAt'] === null || isFiniteNumber(record['refreshTokenExpiresAt'])) &&
+    isFiniteNumber(record['obtainedAt']) &&
+    isFiniteNumber(record['sessionStartedAt']) &&
+    (record['scope'] === undefined || typeof record['scope'] === 'string');
+  return valid ? (value as TokenRecord) : null;
+}
+
+function isFiniteNumber(value: unknown): value is number {
+  return typeof value === 'number' && Number.isFinite(value);
 }
