@@ -1,22 +1,22 @@
-import type { TokenRecord, TokenStore, TokenStoreLockOptions } from './store.js';
+import type { StoredRecord, TokenStore, TokenStoreLockOptions } from './store.js';
 
 /**
  * The default store: records live in this process only. Its `withLock` is an in-process mutex per
  * key, so several clients of the same account sharing one `MemoryTokenStore` share one grant.
  */
 export class MemoryTokenStore implements TokenStore {
-  readonly #records = new Map<string, TokenRecord>();
+  readonly #records = new Map<string, StoredRecord>();
   /** Per key: settles once the current holder and everyone queued before the last arrival are done. */
   readonly #queues = new Map<string, Promise<void>>();
 
-  async get(key: string): Promise<TokenRecord | null> {
+  async get(key: string): Promise<StoredRecord | null> {
     const record = this.#records.get(key);
     // Copies: a caller mutating what it got must not change what others read.
     return record === undefined ? null : { ...record };
   }
 
   /** Compare-and-set: a record older than the one held (by `obtainedAt`) is dropped. */
-  async set(key: string, record: TokenRecord): Promise<void> {
+  async set(key: string, record: StoredRecord): Promise<void> {
     const held = this.#records.get(key);
     if (held !== undefined && held.obtainedAt > record.obtainedAt) return;
     this.#records.set(key, { ...record });

@@ -19,6 +19,36 @@ export interface TokenRecord {
   scope?: string;
 }
 
+/**
+ * A rejected password grant, shared through the store like a token so that a whole fleet cools down
+ * together (one password per cooldown step, fleet-wide). Stored under the account's key plus
+ * {@link LOGIN_REJECTION_KEY_SUFFIX}. It holds no secret and nothing that lets anyone test a password:
+ * `credentialTag` is a salted scrypt of the credentials, so an instance started with corrected
+ * credentials can tell the rejection is not about them.
+ */
+export interface LoginRejectionRecord {
+  kind: 'login-rejection';
+  /** When the (latest) rejection happened, epoch ms: the field a store's compare-and-set orders by. */
+  obtainedAt: number;
+  /** Rejections in a row of these credentials. */
+  rejections: number;
+  /** Until when (epoch ms) no instance sends these credentials again; `null`: never again (gave up). */
+  retryAt: number | null;
+  /** The `ApiaxAuthError` code of the rejection, and the server's status and `error`, for fast failures. */
+  code: string;
+  status?: number;
+  oauthError?: string;
+  /** base64url salt and scrypt output over the credentials; never a plain hash. */
+  credentialSalt: string;
+  credentialTag: string;
+}
+
+/** What a store holds under a key: a token record, or (under the derived key) a login rejection. */
+export type StoredRecord = TokenRecord | LoginRejectionRecord;
+
+/** The suffix of the key under which a login rejection is shared. */
+export const LOGIN_REJECTION_KEY_SUFFIX = ':login-rejection';
+
 /** Options a store's {@link TokenStore.withLock} receives from the client. */
 export interface TokenStoreLockOptions {
   /**
@@ -45,13 +75,16 @@ export interface TokenStoreLockOptions {
  *   and, once a call succeeds again, writes its record back with {@link TokenStore.set}.
  * - {@link TokenStore.set} is a compare-and-set on {@link TokenRecord.obtainedAt}: a store never replaces a
  *   newer record with an older one, so two instances writing back at once leave the newer record.
- * - What {@link TokenStore.get} returns is validated by the client ({@link parseTokenRecord}): a store that
- *   decodes records itself should validate with the same function.
+ * - What {@link TokenStore.get} returns is validated by the client ({@link parseStoredRecord}): a store that
+ *   decodes records itself validates with the same function.
  */
 export interface TokenStore {
-  get(key: string): Promise<TokenRecord | null>;
-  /** Stores `record` unless the store already holds one with a later `obtainedAt` (compare-and-set). */
-  set(key: string, record: TokenRecord): Promise<void>;
+  get(key: string): Promise<StoredRecord | null>;
+  /**
+   * Stores `record` (a JSON-serialisable object: store it as it is) unless the store already holds one with
+   * a later `obtainedAt` (compare-and-set).
+   */
+  set(key: string, record: StoredRecord): Promise<void>;
   delete(key: string): Promise<void>;
   /**
    * Optional cross-process mutual exclusion. When present, the client runs every grant inside it
@@ -87,4 +120,21 @@ export function parseTokenRecord(value: unknown): TokenRecord | null {
 
 function isFiniteNumber(value: unknown): value is number {
   return typeof value === 'number' && Number.isFinite(value);
+}
+
+/** {@link parseTokenRecord} for token records, and the same for {@link LoginRejectionRecord}s: the one validator a store needs. */
+export function parseStoredRecord(value: unknown): StoredRecord | null {
+  if (value === null || typeof value !== 'object') return null;
+  if ((value as { kind?: unknown }).kind !== 'login-rejection') return parseTokenRecord(value);
+  const record = value as Record<string, unknown>;
+  const valid =
+    isFiniteNumber(record['obtainedAt']) &&
+    isFiniteNumber(record['rejections']) &&
+    (record['retryAt'] === null || isFiniteNumber(record['retryAt'])) &&
+    typeof record['code'] === 'string' &&
+    (record['status'] === undefined || isFiniteNumber(record['status'])) &&
+    (record['oauthError'] === undefined || typeof record['oauthError'] === 'string') &&
+    typeof record['credentialSalt'] === 'string' &&
+    typeof record['credentialTag'] === 'string';
+  return valid ? (value as LoginRejectionRecord) : null;
 }

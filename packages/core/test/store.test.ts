@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MemoryTokenStore, type TokenRecord, type TokenStore, type ApiaxTokenEvent } from '../src/index.js';
+import { MemoryTokenStore, parseTokenRecord, type TokenRecord, type TokenStore, type ApiaxTokenEvent } from '../src/index.js';
 import { captureLogger, settled, startHarness } from './support/harness.js';
 
 const record = (accessToken: string): TokenRecord => ({
@@ -42,10 +42,10 @@ describe('MemoryTokenStore', () => {
     const original = record('a');
     await store.set('k', original);
     original.accessToken = 'mutated';
-    const read = await store.get('k');
+    const read = parseTokenRecord(await store.get('k'));
     expect(read?.accessToken).toBe('a');
     read!.accessToken = 'mutated again';
-    expect((await store.get('k'))?.accessToken).toBe('a');
+    expect(parseTokenRecord(await store.get('k'))?.accessToken).toBe('a');
     await store.delete('k');
     expect(await store.get('k')).toBeNull();
   });
