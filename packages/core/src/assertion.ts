@@ -1,7 +1,14 @@
 import { createPrivateKey, randomUUID, type JsonWebKey, type KeyObject } from 'node:crypto';
 import { SignJWT } from 'jose';
 import { invalidConfig } from './errors.js';
-import type { ResolvedAssertion } from './options.js';
+
+/** The 2FA settings after validation: the key is parsed once, at construction. */
+export interface ResolvedAssertion {
+  privateKey: KeyObject;
+  subject: string;
+  issuer: string;
+  lifetimeSeconds: number;
+}
 
 export const CLIENT_ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
 

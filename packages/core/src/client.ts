@@ -1,52 +1,13 @@
-import { ApiaxAuthError, type ApiaxAuthErrorCode } from './errors.js';
-import { TypedEmitter } from './events.js';
+import { TypedEmitter, type ApiaxAuthEvents, type ApiaxAuthStatus } from './events.js';
 import { createAuthenticatedFetch, type AuthenticatedFetch } from './fetch.js';
 import { createGrants } from './grants.js';
+import { LoginCooldown } from './login-cooldown.js';
 import { createSafeLogger } from './logging.js';
 import { MemoryTokenStore } from './memory-store.js';
 import { resolveOptions, type ApiaxAuthOptions, type ResolvedOptions } from './options.js';
 import { Redactor } from './redaction.js';
 import { TokenSession } from './session.js';
-
-export type ApiaxAuthState = 'signed-out' | 'valid' | 'refreshing' | 'expired' | 'failed';
-
-/** What `auth.status()` returns: plain data, no secret. */
-export interface ApiaxAuthStatus {
-  state: ApiaxAuthState;
-  /** Epoch ms. */
-  accessTokenExpiresAt: number | null;
-  /** Epoch ms; `null` when unknown. */
-  refreshTokenExpiresAt: number | null;
-  /** Grants sent by this instance. */
-  grants: { password: number; refresh: number };
-  lastError: { code: ApiaxAuthErrorCode; message: string } | null;
-}
-
-/** Payload of the `token` event: a grant succeeded (or a record written by another instance was adopted). */
-export interface ApiaxTokenEvent {
-  /** `password`: a login; `refresh`: a refresh grant; `store`: adopted from the shared store. */
-  grant: 'password' | 'refresh' | 'store';
-  /** Why: the first login, a re-login after the refresh token died, a refresh ahead of expiry, a 401... */
-  reason: 'initial' | 'relogin' | 'expiring' | 'expired' | 'forced' | 'unauthorized' | 'background';
-  accessTokenExpiresAt: number;
-  refreshTokenExpiresAt: number | null;
-  at: number;
-}
-
-/** Payload of the `retry` event: a transient failure of a grant, about to be retried. */
-export interface ApiaxRetryEvent {
-  grant: 'password' | 'refresh';
-  attempt: number;
-  delayMs: number;
-  error: ApiaxAuthError;
-  at: number;
-}
-
-export interface ApiaxAuthEvents {
-  token: ApiaxTokenEvent;
-  retry: ApiaxRetryEvent;
-  error: ApiaxAuthError;
-}
+import { GuardedStore } from './store-guard.js';
 
 export interface GetAccessTokenOptions {
   /** Skip the cache: run a refresh (or a login) now. Concurrent forced calls share one grant. */
@@ -79,15 +40,22 @@ export class ApiaxAuth {
     this.#events = new TypedEmitter<ApiaxAuthEvents>((event, error) => {
       log.warn('an event listener threw', { event: String(event), error: (error as { name?: unknown } | null)?.name ?? 'Error' });
     });
-    this.#session = new TokenSession({
-      options: resolved,
-      grants: createGrants(resolved, redactor),
-      store: resolved.store ?? new MemoryTokenStore(),
-      storeKey: storeKeyOf(resolved),
-      events: this.#events,
+    const store = new GuardedStore({
+      store: resolved.store ?? new MemoryTokenStore({ clock: resolved.clock }),
+      key: storeKeyOf(resolved),
+      shared: resolved.store !== undefined,
       log,
-      redactor,
+      localRecord: () => this.#session.record,
     });
+    const cooldown = new LoginCooldown({
+      clock: resolved.clock,
+      cooldownMs: resolved.loginCooldownMs,
+      store,
+      credentials: [resolved.username, resolved.password, resolved.clientId, resolved.assertion?.subject ?? ''].join('\0'),
+      log,
+    });
+    const grants = createGrants(resolved, redactor);
+    this.#session = new TokenSession({ options: resolved, grants, store, cooldown, events: this.#events, log, redactor });
     const session = this.#session;
     this.#fetch = createAuthenticatedFetch({
       fetch: resolved.fetch,

@@ -1,3 +1,48 @@
+import type { ApiaxAuthError, ApiaxAuthErrorCode } from './errors.js';
+
+/** The two grants that yield tokens: a password login and a refresh. */
+export type ApiaxGrantType = 'password' | 'refresh';
+
+export type ApiaxAuthState = 'signed-out' | 'valid' | 'refreshing' | 'expired' | 'failed';
+
+/** What `auth.status()` returns: plain data, no secret. */
+export interface ApiaxAuthStatus {
+  state: ApiaxAuthState;
+  /** Epoch ms. */
+  accessTokenExpiresAt: number | null;
+  /** Epoch ms; `null` when unknown. */
+  refreshTokenExpiresAt: number | null;
+  /** Grants sent by this instance. */
+  grants: { password: number; refresh: number };
+  lastError: { code: ApiaxAuthErrorCode; message: string } | null;
+}
+
+/** Payload of the `token` event: a grant succeeded (or a record written by another instance was adopted). */
+export interface ApiaxTokenEvent {
+  /** `password`: a login; `refresh`: a refresh grant; `store`: adopted from the shared store. */
+  grant: ApiaxGrantType | 'store';
+  /** Why: the first login, a re-login after the refresh token died, a refresh ahead of expiry, a 401... */
+  reason: 'initial' | 'relogin' | 'expiring' | 'expired' | 'forced' | 'unauthorized' | 'background';
+  accessTokenExpiresAt: number;
+  refreshTokenExpiresAt: number | null;
+  at: number;
+}
+
+/** Payload of the `retry` event: a transient failure of a grant, about to be retried. */
+export interface ApiaxRetryEvent {
+  grant: ApiaxGrantType;
+  attempt: number;
+  delayMs: number;
+  error: ApiaxAuthError;
+  at: number;
+}
+
+export interface ApiaxAuthEvents {
+  token: ApiaxTokenEvent;
+  retry: ApiaxRetryEvent;
+  error: ApiaxAuthError;
+}
+
 /**
  * A tiny typed emitter. Unlike Node's `EventEmitter`, an `error` event with no listener is simply
  * dropped (the failure already reached the caller or the log), and a listener that throws cannot

@@ -25,7 +25,7 @@ export function createGrants(options: ResolvedOptions, redactor: Redactor): Gran
   const fetchWithTimeout = withTimeout(options.fetch, options.requestTimeoutMs);
   const config = new client.Configuration(
     // Static metadata: no discovery request, so the first token costs exactly one request.
-    { issuer: options.issuer, token_endpoint: options.tokenEndpoint, revocation_endpoint: options.revocationEndpoint },
+    { issuer: options.issuer, token_endpoint: options.tokenEndpoint },
     options.clientId,
     undefined,
     clientAuthentication(options),

@@ -1,13 +1,7 @@
 export { ApiaxAuth, createApiaxAuth } from './client.js';
-export type {
-  ApiaxAuthEvents,
-  ApiaxAuthState,
-  ApiaxAuthStatus,
-  ApiaxRetryEvent,
-  ApiaxTokenEvent,
-  CloseOptions,
-  GetAccessTokenOptions,
-} from './client.js';
+export type { CloseOptions, GetAccessTokenOptions } from './client.js';
+export type { ApiaxAuthEvents, ApiaxAuthState, ApiaxAuthStatus, ApiaxRetryEvent, ApiaxTokenEvent } from './events.js';
+export type { ApiaxClock } from './clock.js';
 export { ApiaxAuthError } from './errors.js';
 export type { ApiaxAuthErrorCode, ApiaxAuthErrorOptions } from './errors.js';
 export type { ApiaxAssertionOptions, ApiaxAuthEnv, ApiaxAuthEnvVariable, ApiaxAuthLogger, ApiaxAuthOptions } from './options.js';

@@ -1,3 +1,4 @@
+import { sleep, systemClock, type ApiaxClock } from './clock.js';
 import type { StoredRecord, TokenStore, TokenStoreLockOptions } from './store.js';
 
 /**
@@ -5,9 +6,15 @@ import type { StoredRecord, TokenStore, TokenStoreLockOptions } from './store.js
  * key, so several clients of the same account sharing one `MemoryTokenStore` share one grant.
  */
 export class MemoryTokenStore implements TokenStore {
+  readonly #clock: ApiaxClock;
   readonly #records = new Map<string, StoredRecord>();
   /** Per key: settles once the current holder and everyone queued before the last arrival are done. */
   readonly #queues = new Map<string, Promise<void>>();
+
+  /** `clock`: whose timers bound lock waits and leases; default the system clock. */
+  constructor(options: { clock?: ApiaxClock } = {}) {
+    this.#clock = options.clock ?? systemClock();
+  }
 
   async get(key: string): Promise<StoredRecord | null> {
     const record = this.#records.get(key);
@@ -39,29 +46,22 @@ export class MemoryTokenStore implements TokenStore {
     const queue = previous.then(() => held);
     this.#queues.set(key, queue);
 
-    await waitAtMost(previous, options.waitMs, options.signal);
-    const expiry = setTimeout(release, options.ttlMs);
-    expiry.unref?.();
+    await waitAtMost(this.#clock, previous, options.waitMs, options.signal);
+    const expiry = this.#clock.setTimeout(release, options.ttlMs);
     try {
       return await critical();
     } finally {
-      clearTimeout(expiry);
+      this.#clock.clearTimeout(expiry);
       release();
       if (this.#queues.get(key) === queue) this.#queues.delete(key);
     }
   }
 }
 
-function waitAtMost(promise: Promise<void>, ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise<void>((resolve) => {
-    const done = () => {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    timer.unref?.();
-    signal?.addEventListener('abort', done, { once: true });
-    void promise.then(done);
-  });
+/** Resolves when `promise` does, or after `ms` of clock time, or on abort, whichever comes first. */
+async function waitAtMost(clock: ApiaxClock, promise: Promise<void>, ms: number, signal: AbortSignal | undefined): Promise<void> {
+  const done = new AbortController();
+  const stop = signal === undefined ? done.signal : AbortSignal.any([signal, done.signal]);
+  await Promise.race([promise, sleep(clock, ms, stop)]);
+  done.abort(); // clears the timer of a wait that the holder's release ended
 }

@@ -1,5 +1,6 @@
 import type { KeyObject, JsonWebKey } from 'node:crypto';
-import { loadAssertionKey } from './assertion.js';
+import { loadAssertionKey, type ResolvedAssertion } from './assertion.js';
+import { systemClock, type ApiaxClock } from './clock.js';
 import { invalidConfig } from './errors.js';
 import type { TokenStore } from './store.js';
 
@@ -47,8 +48,14 @@ export interface ApiaxAuthOptions {
   store?: TokenStore;
   /** Used for the token endpoint and the API; default `globalThis.fetch`. */
   fetch?: typeof globalThis.fetch;
-  /** The clock, epoch ms; default `Date.now`. */
+  /** The current time, epoch ms; default `Date.now`. A shorthand for a `clock` with real timers. */
   now?: () => number;
+  /**
+   * Time with its timers: every expiry decision, renewal timer and retry wait of the client (and of its
+   * default store) follows it, so moving it moves the client without real waits. Default: the system clock.
+   * Give `clock` or `now`, not both.
+   */
+  clock?: ApiaxClock;
   /** Silent by default. */
   logger?: ApiaxAuthLogger;
   /**
@@ -109,14 +116,6 @@ export const DEFAULTS = {
   assertionLifetimeSeconds: 60,
 } as const;
 
-/** The 2FA settings after validation: the key is parsed once, here. */
-export interface ResolvedAssertion {
-  privateKey: KeyObject;
-  subject: string;
-  issuer: string;
-  lifetimeSeconds: number;
-}
-
 /** Every option validated and defaulted. Holds secrets: never log it. */
 export interface ResolvedOptions {
   username: string;
@@ -125,13 +124,14 @@ export interface ResolvedOptions {
   issuer: string;
   tokenEndpoint: string;
   logoutEndpoint: string;
-  revocationEndpoint: string;
   apiBaseUrl: URL;
   apiKey: string | undefined;
   allowedOrigins: ReadonlySet<string>;
   assertion: ResolvedAssertion | undefined;
   store: TokenStore | undefined;
   fetch: typeof globalThis.fetch;
+  clock: ApiaxClock;
+  /** The clock's `now`, callable unbound. */
   now: () => number;
   logger: ApiaxAuthLogger | undefined;
   /** `undefined`: the default, which depends on each token's lifetime (see policy.ts). */
@@ -171,6 +171,8 @@ export function resolveOptions(options: ApiaxAuthOptions = {}): ResolvedOptions 
     'apiBaseUrl (APIAX_API_URL)',
   );
 
+  const { clock, now } = resolveTime(options.clock, options.now);
+
   return {
     username,
     password,
@@ -178,7 +180,6 @@ export function resolveOptions(options: ApiaxAuthOptions = {}): ResolvedOptions 
     issuer,
     tokenEndpoint,
     logoutEndpoint: `${issuer}/protocol/openid-connect/logout`,
-    revocationEndpoint: `${issuer}/protocol/openid-connect/revoke`,
     apiBaseUrl,
     apiKey: headerValue(optionalString(options.apiKey, env, 'apiKey', 'APIAX_API_KEY'), 'apiKey (APIAX_API_KEY)'),
     allowedOrigins: resolveAllowedOrigins(options.allowedOrigins, apiBaseUrl),
@@ -186,7 +187,8 @@ export function resolveOptions(options: ApiaxAuthOptions = {}): ResolvedOptions 
     store: resolveStore(options.store),
     // Looked up per call, so tools that patch globalThis.fetch later (msw, undici mocks) still apply.
     fetch: functionOption(options.fetch, 'fetch') ?? ((input, init) => globalThis.fetch(input, init)),
-    now: functionOption(options.now, 'now') ?? Date.now,
+    clock,
+    now,
     logger: resolveLogger(options.logger),
     refreshWindowMs: numberOption(options.refreshWindowMs, 'refreshWindowMs', { min: 0 }),
     expiryMarginMs: numberOption(options.expiryMarginMs, 'expiryMarginMs', { min: 0 }) ?? DEFAULTS.expiryMarginMs,
@@ -315,6 +317,24 @@ function resolveLogger(value: unknown): ApiaxAuthLogger | undefined {
     throw invalidConfig('logger', 'must have debug, info, warn and error methods (console, pino...)');
   }
   return logger;
+}
+
+/** The clock, and its `now` as a function that can be passed around unbound. */
+function resolveTime(clock: unknown, now: (() => number) | undefined): { clock: ApiaxClock; now: () => number } {
+  if (clock === undefined) {
+    const source = functionOption(now, 'now') ?? Date.now;
+    return { clock: systemClock(source), now: source };
+  }
+  if (now !== undefined) throw invalidConfig('clock', 'and now are exclusive: pass the clock alone (its now() is used)');
+  const candidate = clock as ApiaxClock;
+  const complete =
+    candidate !== null &&
+    typeof candidate === 'object' &&
+    typeof candidate.now === 'function' &&
+    typeof candidate.setTimeout === 'function' &&
+    typeof candidate.clearTimeout === 'function';
+  if (!complete) throw invalidConfig('clock', 'must have now(), setTimeout(callback, ms) and clearTimeout(handle)');
+  return { clock: candidate, now: () => candidate.now() };
 }
 
 function functionOption<F>(value: F | undefined, option: string): F | undefined {

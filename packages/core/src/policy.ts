@@ -33,10 +33,10 @@ export type PolicyAction =
   /** The token is expired or inside the safety margin; the refresh token works: wait for a refresh. */
   | { type: 'wait-for-refresh' }
   /**
-   * No record, or the refresh token is missing, dead or about to die: log in with the password.
+   * No record, or the refresh token is missing, dead or about to die: a password grant (log in again).
    * `background`: the current access token still serves meanwhile (proactive re-login).
    */
-  | { type: 'login'; background: boolean };
+  | { type: 'password'; background: boolean };
 
 /** The instants that shape one token's life; all epoch ms. */
 export interface TokenTimeline {
@@ -79,23 +79,23 @@ export function isUsable(record: TokenRecord, now: number, settings: PolicySetti
  * buy ever-shorter tokens: a login now starts a fresh 14-day session instead, while the current
  * token still serves.
  */
-export function renewalGrant(record: TokenRecord, now: number, settings: PolicySettings): 'refresh' | 'login' {
-  if (record.refreshToken === null) return 'login';
+export function renewalGrant(record: TokenRecord, now: number, settings: PolicySettings): 'refresh' | 'password' {
+  if (record.refreshToken === null) return 'password';
   const refreshTokenExpiresAt = record.refreshTokenExpiresAt;
   if (refreshTokenExpiresAt === null) return 'refresh';
-  if (now >= refreshTokenExpiresAt - settings.expiryMarginMs) return 'login';
+  if (now >= refreshTokenExpiresAt - settings.expiryMarginMs) return 'password';
   const { lifetimeMs } = tokenTimeline(record, settings);
-  return refreshTokenExpiresAt - now < lifetimeMs ? 'login' : 'refresh';
+  return refreshTokenExpiresAt - now < lifetimeMs ? 'password' : 'refresh';
 }
 
 export function decide(record: TokenRecord | null, now: number, settings: PolicySettings): PolicyAction {
-  if (record === null) return { type: 'login', background: false };
+  if (record === null) return { type: 'password', background: false };
   const timeline = tokenTimeline(record, settings);
   const usable = now < timeline.usableUntil;
   if (usable && now < timeline.refreshDueAt) return { type: 'use' };
   const grant = renewalGrant(record, now, settings);
-  if (usable) return grant === 'refresh' ? { type: 'use-and-refresh' } : { type: 'login', background: true };
-  return grant === 'refresh' ? { type: 'wait-for-refresh' } : { type: 'login', background: false };
+  if (usable) return grant === 'refresh' ? { type: 'use-and-refresh' } : { type: 'password', background: true };
+  return grant === 'refresh' ? { type: 'wait-for-refresh' } : { type: 'password', background: false };
 }
 
 /** When the policy stops answering `use` for this record: when a background timer should wake. */

@@ -127,8 +127,8 @@ describe('guarantee 6: transient failures', () => {
     await settled(auth);
     expect(errors.map((error) => error.code)).toEqual(['server_error']);
     expect(auth.status()).toMatchObject({ state: 'valid', lastError: { code: 'server_error' } });
-    // After the pause, a later call starts a new background refresh, which succeeds.
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    // After the pause (on the client's clock), a later call starts a new background refresh, which succeeds.
+    clock.advance(0.05);
     expect(await auth.getAccessToken()).toBe(first);
     await settled(auth);
     expect(await auth.getAccessToken()).not.toBe(first);

@@ -37,13 +37,13 @@ const scenarioArb = fc.tuple(recordArb, settingsArb, fc.integer({ min: -MINUTE, 
 const apiaxScenarioArb = scenarioArb.filter(({ record, settings }) => record.accessTokenExpiresAt - record.obtainedAt >= 4 * settings.expiryMarginMs);
 
 const servesCurrentToken = (type: string, background?: boolean) =>
-  type === 'use' || type === 'use-and-refresh' || (type === 'login' && background === true);
+  type === 'use' || type === 'use-and-refresh' || (type === 'password' && background === true);
 
 describe('policy', () => {
   it('with no record, logs in and makes the caller wait', () => {
     fc.assert(
       fc.property(settingsArb, fc.integer(), (settings, now) => {
-        expect(decide(null, now, settings)).toEqual({ type: 'login', background: false });
+        expect(decide(null, now, settings)).toEqual({ type: 'password', background: false });
       }),
     );
   });
@@ -78,7 +78,7 @@ describe('policy', () => {
       fc.property(scenarioArb, ({ record, settings, now }) => {
         const action = decide(record, now, settings);
         const usable = now < tokenTimeline(record, settings).usableUntil;
-        const waits = action.type === 'wait-for-refresh' || (action.type === 'login' && !action.background);
+        const waits = action.type === 'wait-for-refresh' || (action.type === 'password' && !action.background);
         expect(waits).toBe(!usable);
       }),
     );
@@ -104,7 +104,7 @@ describe('policy', () => {
       fc.property(scenarioArb, ({ record, settings, now }) => {
         const action = decide(record, now, settings);
         const timeline = tokenTimeline(record, settings);
-        if (action.type === 'use-and-refresh' || (action.type === 'login' && action.background)) {
+        if (action.type === 'use-and-refresh' || (action.type === 'password' && action.background)) {
           expect(now).toBeLessThan(record.accessTokenExpiresAt);
           expect(now).toBeGreaterThanOrEqual(timeline.refreshDueAt);
         }
@@ -166,10 +166,10 @@ describe('policy', () => {
         const grant = renewalGrant(record, now, settings);
         const lifetime = record.accessTokenExpiresAt - record.obtainedAt;
         if (record.refreshToken !== null && record.refreshTokenExpiresAt !== null && record.refreshTokenExpiresAt - now < lifetime) {
-          expect(grant).toBe('login');
+          expect(grant).toBe('password');
         }
         if (record.refreshToken !== null && record.refreshTokenExpiresAt === null) expect(grant).toBe('refresh');
-        if (record.refreshToken === null) expect(grant).toBe('login');
+        if (record.refreshToken === null) expect(grant).toBe('password');
       }),
     );
   });

@@ -108,7 +108,9 @@ describe('the client and its store', () => {
     await auth.getAccessToken();
     clock.advance(1800);
     await auth.getAccessToken();
-    expect([...store.keys]).toEqual([`apiax-auth:v1:${fake.issuer}#integration-api#demo`]);
+    // The account's key, and the key beside it where a rejected login would be shared: no secret in either.
+    const key = `apiax-auth:v1:${fake.issuer}#integration-api#demo`;
+    expect([...store.keys]).toEqual([key, `${key}:login-rejection`]);
     expect(store.writes).toHaveLength(2);
     expect(store.writes[1]!.accessToken).toBe(await auth.getAccessToken());
   });

@@ -1,0 +1,52 @@
+/**
+ * Time, as one injectable input: what "now" is and when a timer fires. The session, the memory store and
+ * error mapping read time only through a clock, so a test or the demo can move time without real waits
+ * (a clock whose `setTimeout` follows its own `now` fires timers when time jumps).
+ *
+ * Network timeouts are the exception: a socket waits in real time, so `requestTimeoutMs` is real time.
+ */
+export interface ApiaxClock {
+  /** Current time, epoch ms. */
+  now(): number;
+  /** Calls `callback` once `delayMs` of this clock's time has passed; returns a handle for {@link clearTimeout}. */
+  setTimeout(callback: () => void, delayMs: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+/** The longest delay Node's `setTimeout` accepts; longer ones fire at once. */
+export const MAX_TIMER_DELAY_MS = 2 ** 31 - 1;
+
+/**
+ * The real clock: `now` (by default `Date.now`) with Node's timers, `unref`'d so a pending renewal never
+ * keeps a process alive, and clamped so a far deadline does not fire at once.
+ */
+export function systemClock(now: () => number = Date.now): ApiaxClock {
+  return {
+    now,
+    setTimeout(callback, delayMs) {
+      const timer = setTimeout(callback, Math.min(MAX_TIMER_DELAY_MS, Math.max(0, delayMs)));
+      timer.unref?.();
+      return timer;
+    },
+    clearTimeout(handle) {
+      clearTimeout(handle as ReturnType<typeof setTimeout>);
+    },
+  };
+}
+
+/** Resolves after `delayMs` of the clock's time, or at once when `signal` aborts (never rejects). */
+export function sleep(clock: ApiaxClock, delayMs: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal?.aborted) {
+      resolve();
+      return;
+    }
+    const done = (): void => {
+      clock.clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = clock.setTimeout(done, delayMs);
+    signal?.addEventListener('abort', done, { once: true });
+  });
+}
