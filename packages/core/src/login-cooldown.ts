@@ -39,9 +39,15 @@ export class LoginCooldown {
   #current: Cooldown | null = null;
   /** scrypt tags of our credentials, per salt: computed once per salt seen. */
   readonly #tags = new Map<string, Promise<string>>();
+  readonly #fastFailures = new WeakSet<object>();
 
   constructor(options: LoginCooldownOptions) {
     this.#options = options;
+  }
+
+  /** Whether `error` is a fast failure of this cooldown (nothing was sent: nothing new to report). */
+  isFastFailure(error: unknown): boolean {
+    return this.#fastFailures.has(error as object);
   }
 
   /** The fast failure while this client knows of a cooldown; `null` when a password may be sent (sync, no I/O). */
@@ -53,7 +59,9 @@ export class LoginCooldown {
       ? `Failing fast for ${Math.ceil((current.retryAt - now) / 1000)} s more (loginCooldownMs) instead of sending the password again.`
       : `${current.rejections} logins were rejected: this client will not send the password again. Fix the credentials and create a new client.`;
     const { code, message, status, oauthError } = current.error;
-    return new ApiaxAuthError(code, `${message} ${waiting}`, { retryable: false, status, oauthError });
+    const error = new ApiaxAuthError(code, `${message} ${waiting}`, { retryable: false, status, oauthError });
+    this.#fastFailures.add(error);
+    return error;
   }
 
   /** Before a password grant, inside the store's lock: this client's cooldown, then the fleet's. */
@@ -97,6 +105,11 @@ export class LoginCooldown {
     const hadCooldown = this.#current !== null;
     this.#current = null;
     if (hadCooldown || (await this.#options.store.readRejection()) !== null) await this.#options.store.deleteRejection();
+  }
+
+  /** Rejections in a row this client knows of (its own and the fleet's), expired cooldowns included. */
+  rejections(): number {
+    return this.#current?.rejections ?? 0;
   }
 
   /** When a password may be sent again: `null` when no cooldown is known, `Infinity` when never. */

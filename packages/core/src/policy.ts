@@ -103,3 +103,20 @@ export function nextActionAt(record: TokenRecord, settings: PolicySettings): num
   const timeline = tokenTimeline(record, settings);
   return Math.min(timeline.refreshDueAt, timeline.usableUntil);
 }
+
+/**
+ * What a record read from a shared store is to a renewal: `serve` (newer than ours, and the policy says
+ * `use`; for a forced renewal, it carries another token than the one `replacing`), `start-from` (newer, but
+ * due itself: the grant must start from its refresh token, as another instance may have rotated ours), or
+ * `ignore` (not newer than ours).
+ */
+export function storedRecordUse(
+  stored: TokenRecord,
+  current: TokenRecord | null,
+  replacing: string | undefined,
+  now: number,
+  settings: PolicySettings,
+): 'serve' | 'start-from' | 'ignore' {
+  if (current !== null && (stored.obtainedAt <= current.obtainedAt || stored.accessToken === current.accessToken)) return 'ignore';
+  return stored.accessToken !== replacing && decide(stored, now, settings).type === 'use' ? 'serve' : 'start-from';
+}

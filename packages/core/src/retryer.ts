@@ -1,6 +1,9 @@
+import { backoffDelay } from './backoff.js';
+import { sleep, type ApiaxClock } from './clock.js';
 import type { GrantFailure } from './error-mapping.js';
 import type { ApiaxAuthError } from './errors.js';
-import type { ApiaxGrantType } from './events.js';
+import type { ApiaxAuthEvents, ApiaxGrantType, TypedEmitter } from './events.js';
+import type { SafeLogger } from './logging.js';
 import type { TokenRecord } from './store.js';
 
 /**
@@ -25,6 +28,13 @@ export interface RetryerCallbacks {
   /** Sends one grant of that type and commits its result. */
   attempt(grant: ApiaxGrantType): Promise<AttemptResult>;
   /**
+   * How many password grants accepted with an unusable answer are retried in this flight (1, or 0 once such
+   * answers already led to a cooldown): each one opened a Keycloak session nobody uses.
+   */
+  unusableLoginRetries: number;
+  /** The retryer stops after one more unusable login answer: the callbacks cool down as after a rejection. */
+  giveUpOnUnusableLogins(error: ApiaxAuthError): Promise<void>;
+  /**
    * The explicit step from refresh to password: the refresh was refused (session expired, ended or rotated),
    * so the session drops its refresh token; from here on every attempt of this flight is a password grant.
    */
@@ -42,11 +52,13 @@ export interface RetryerCallbacks {
 /**
  * Runs one renewal to its outcome: the record, or the error of the last attempt. A rejected grant is never
  * retried (a wrong password retried is an account locked); a refused refresh becomes a password grant
- * within the same flight, so callers see success; transient failures are retried with backoff.
+ * within the same flight, so callers see success; transient failures are retried with backoff, and a
+ * login accepted with an unusable answer at most once.
  */
 export async function retryGrant(callbacks: RetryerCallbacks): Promise<TokenRecord> {
   let passwordOnly = false;
   let retries = 0;
+  let unusableLogins = 0;
   for (;;) {
     callbacks.assertOpen();
     const grant: ApiaxGrantType = passwordOnly ? 'password' : callbacks.nextGrant();
@@ -60,6 +72,10 @@ export async function retryGrant(callbacks: RetryerCallbacks): Promise<TokenReco
       continue;
     }
     if (failure.kind === 'rejected' || failure.kind === 'refresh-rejected') throw failure.error;
+    if (failure.kind === 'unusable' && grant === 'password' && ++unusableLogins > callbacks.unusableLoginRetries) {
+      await callbacks.giveUpOnUnusableLogins(failure.error);
+      throw failure.error;
+    }
     callbacks.assertOpen();
     retries += 1;
     if (retries > callbacks.maxRetries) throw failure.error;
@@ -73,4 +89,37 @@ export async function retryGrant(callbacks: RetryerCallbacks): Promise<TokenReco
 export function grantBudgetMs(settings: { maxRetries: number; requestTimeoutMs: number; retryMaxDelayMs: number }): number {
   const { maxRetries, requestTimeoutMs, retryMaxDelayMs } = settings;
   return Math.min(2 ** 31 - 1, (maxRetries + 1) * requestTimeoutMs + maxRetries * retryMaxDelayMs + 1_000);
+}
+
+/** The retry settings of the options. */
+export interface RetrySettings {
+  maxRetries: number;
+  retryBaseDelayMs: number;
+  retryMaxDelayMs: number;
+  clock: ApiaxClock;
+}
+
+/** The backoff delay before retry number `attempt`, from the options (see `backoffDelay`). */
+export function retryDelayMs(settings: RetrySettings, attempt: number, retryAfterMs?: number): number {
+  return backoffDelay(attempt, { baseDelayMs: settings.retryBaseDelayMs, maxDelayMs: settings.retryMaxDelayMs }, Math.random, retryAfterMs);
+}
+
+/**
+ * The callbacks of the retryer that depend on the options only: how often and how long to wait (on the
+ * client's clock, cut short by `signal`), and how a retry is reported (a `warn` line and a `retry` event).
+ */
+export function retrySchedule(
+  settings: RetrySettings,
+  report: { log: SafeLogger; events: TypedEmitter<ApiaxAuthEvents>; signal: AbortSignal },
+): Pick<RetryerCallbacks, 'maxRetries' | 'delayMs' | 'onRetry' | 'sleep'> {
+  return {
+    maxRetries: settings.maxRetries,
+    delayMs: (attempt, failure) => retryDelayMs(settings, attempt, failure.kind === 'transient' ? failure.retryAfterMs : undefined),
+    onRetry: (grant, attempt, delayMs, failure) => {
+      const { code, status } = failure.error;
+      report.log.warn('token request failed; retrying', { grant, attempt, delayMs, code, status });
+      report.events.emit('retry', { grant, attempt, delayMs, error: failure.error, at: settings.clock.now() });
+    },
+    sleep: (delayMs) => sleep(settings.clock, delayMs, report.signal),
+  };
 }

@@ -1,17 +1,15 @@
-import { backoffDelay } from './backoff.js';
-import { sleep } from './clock.js';
-import { ApiaxAuthError, isLoginRejection } from './errors.js';
+import { ApiaxAuthError } from './errors.js';
 import type { ApiaxAuthEvents, ApiaxAuthStatus, ApiaxGrantType, ApiaxTokenEvent, TypedEmitter } from './events.js';
+import { attemptGrant, endKeycloakSession, type AttemptContext } from './grant-attempt.js';
 import type { Grants } from './grants.js';
-import { toTokenRecord } from './lifetimes.js';
 import type { SafeLogger } from './logging.js';
 import type { LoginCooldown } from './login-cooldown.js';
 import type { ResolvedOptions } from './options.js';
-import { decide, isUsable, nextActionAt, renewalGrant, type PolicySettings } from './policy.js';
+import { decide, isUsable, nextActionAt, renewalGrant, storedRecordUse, type PolicySettings } from './policy.js';
 import type { Redactor } from './redaction.js';
-import { RenewalTimer } from './renewal-timer.js';
-import { grantBudgetMs, retryGrant, type AttemptResult, type RetryerCallbacks } from './retryer.js';
-import { sessionState } from './status.js';
+import { RenewalTimer, wakeAction } from './renewal-timer.js';
+import { grantBudgetMs, retryDelayMs, retryGrant, retrySchedule, type RetryerCallbacks } from './retryer.js';
+import { statusSnapshot } from './status.js';
 import type { GuardedStore } from './store-guard.js';
 import type { TokenRecord } from './store.js';
 
@@ -104,20 +102,14 @@ export class TokenSession {
 
   status(): ApiaxAuthStatus {
     const record = this.#record;
-    const lastError = this.#lastError;
-    return {
-      state: sessionState({
-        closed: this.#closing.signal.aborted,
-        hasRecord: record !== null,
-        usable: record !== null && isUsable(record, this.#options.clock.now(), this.#policy),
-        renewing: this.#flight !== null,
-        failed: lastError !== null,
-      }),
-      accessTokenExpiresAt: record?.accessTokenExpiresAt ?? null,
-      refreshTokenExpiresAt: record?.refreshTokenExpiresAt ?? null,
-      grants: { ...this.#sent },
-      lastError: lastError === null ? null : { code: lastError.code, message: lastError.message },
-    };
+    return statusSnapshot({
+      closed: this.#closing.signal.aborted,
+      record,
+      usable: record !== null && isUsable(record, this.#options.clock.now(), this.#policy),
+      renewing: this.#flight !== null,
+      lastError: this.#lastError,
+      sent: this.#sent,
+    });
   }
 
   /** Stops timers and retries, optionally ends the Keycloak session, releases the store. Idempotent. */
@@ -129,13 +121,7 @@ export class TokenSession {
     await this.#flight?.catch(() => undefined);
     const refreshToken = this.#record?.refreshToken;
     if (logout && refreshToken) {
-      const outcome = await this.#deps.grants.logout(refreshToken);
-      if (outcome.ok) {
-        this.#deps.log.info('logged out', { sessionWasActive: outcome.sessionWasActive });
-      } else {
-        this.#deps.log.warn('logout failed', { code: outcome.failure.error.code, status: outcome.failure.error.status });
-        this.#deps.events.emit('error', outcome.failure.error);
-      }
+      await endKeycloakSession(this.#deps, refreshToken);
       await this.#deps.store.deleteToken();
     }
     this.#setRecord(null);
@@ -154,8 +140,10 @@ export class TokenSession {
       if (replacing === undefined) return inFlight;
       return inFlight.then((record) => (record.accessToken === replacing ? this.#renew(request) : record));
     }
-    // During a cooldown a flight that would send the password fails fast, sending nothing.
-    const coolingDown = this.#nextGrant() === 'password' ? this.#deps.cooldown.failFast() : null;
+    // During a cooldown a flight that would send the password fails fast, sending nothing. With a shared
+    // store the flight runs all the same: another instance may have a token to adopt (one read, no password).
+    const local = this.#deps.store.state() === 'local';
+    const coolingDown = local && this.#nextGrant() === 'password' ? this.#deps.cooldown.failFast() : null;
     if (coolingDown !== null) return Promise.reject(coolingDown);
     const flight = this.#fly(request).finally(() => {
       if (this.#flight === flight) this.#flight = null;
@@ -182,7 +170,8 @@ export class TokenSession {
       return record;
     } catch (thrown) {
       const error = thrown instanceof ApiaxAuthError ? thrown : new ApiaxAuthError('invalid_response', 'Unexpected failure while renewing the token');
-      if (error.code !== 'closed' && !this.#closing.signal.aborted) this.#failed(request, error);
+      if (this.#deps.cooldown.isFastFailure(error)) this.#lastError = error;
+      else if (error.code !== 'closed' && !this.#closing.signal.aborted) this.#failed(request, error);
       throw this.#closing.signal.aborted ? new ApiaxAuthError('closed', 'This apiax-auth client was closed') : error;
     }
   }
@@ -192,7 +181,7 @@ export class TokenSession {
     const message = request.background ? 'background renewal failed; the current token keeps serving' : 'token renewal failed';
     this.#deps.log.error(message, { code: error.code, status: error.status, oauthError: error.oauthError });
     this.#deps.events.emit('error', error);
-    const pauseMs = this.#backoff(this.#options.maxRetries + 1);
+    const pauseMs = retryDelayMs(this.#options, this.#options.maxRetries + 1);
     if (request.background) this.#timer.pauseFor(pauseMs);
     // Whoever started the flight, background mode tries again later (#onWake heeds pauses and cooldowns).
     this.#timer.armAt(this.#options.clock.now() + pauseMs);
@@ -201,69 +190,28 @@ export class TokenSession {
   /** The callbacks that drive the retryer for one flight. */
   #retryer(request: FlightRequest): RetryerCallbacks {
     let reason = request.reason;
-    let unusableLogins = 0;
+    const context: AttemptContext = {
+      ...this.#deps,
+      current: () => this.#record,
+      sent: (grant) => void (this.#sent[grant] += 1),
+      commit: (record, grant) => this.#commit(record, grant, grant === 'refresh' ? reason : this.#signedInBefore ? 'relogin' : 'initial'),
+      usable: (record) => isUsable(record, this.#options.clock.now(), this.#policy),
+      assertOpen: () => this.assertOpen(),
+    };
     return {
-      maxRetries: this.#options.maxRetries,
+      ...retrySchedule(this.#options, { ...this.#deps, signal: this.#closing.signal }),
       nextGrant: () => this.#nextGrant(),
-      attempt: async (grant) => {
-        const result = await this.#attempt(grant, grant === 'refresh' ? reason : this.#signedInBefore ? 'relogin' : 'initial');
-        // A login the server accepted but whose answer is unusable opened a Keycloak session nobody uses:
-        // one more try, then it cools down like a rejection.
-        if (!result.ok && grant === 'password' && result.failure.kind === 'unusable' && ++unusableLogins > 1) {
-          await this.#deps.cooldown.rejected(result.failure.error);
-          return { ok: false, failure: { kind: 'rejected', error: result.failure.error } };
-        }
-        return result;
-      },
+      attempt: (grant) => attemptGrant(context, grant),
+      unusableLoginRetries: this.#deps.cooldown.rejections() > 0 ? 0 : 1,
+      giveUpOnUnusableLogins: (error) => this.#deps.cooldown.rejected(error),
       switchToPassword: (failure) => {
         // Expired, ended or rotated session: log in again within the same flight; callers see success.
         this.#deps.log.info('refresh rejected; logging in again', { oauthError: failure.error.oauthError, status: failure.error.status });
         if (this.#record !== null) this.#setRecord({ ...this.#record, refreshToken: null, refreshTokenExpiresAt: null });
         reason = 'relogin';
       },
-      delayMs: (attempt, failure) => this.#backoff(attempt, failure.kind === 'transient' ? failure.retryAfterMs : undefined),
-      onRetry: (grant, attempt, delayMs, failure) => {
-        const { code, status } = failure.error;
-        this.#deps.log.warn('token request failed; retrying', { grant, attempt, delayMs, code, status });
-        this.#deps.events.emit('retry', { grant, attempt, delayMs, error: failure.error, at: this.#options.clock.now() });
-      },
-      sleep: (delayMs) => sleep(this.#options.clock, delayMs, this.#closing.signal),
       assertOpen: () => this.assertOpen(),
     };
-  }
-
-  /** Sends one grant and commits its result; a password grant checks the (fleet's) cooldown first. */
-  async #attempt(grant: ApiaxGrantType, reason: TokenReason): Promise<AttemptResult> {
-    const { grants, cooldown, log } = this.#deps;
-    if (grant === 'password') {
-      const coolingDown = await cooldown.check();
-      if (coolingDown !== null) return { ok: false, failure: { kind: 'rejected', error: coolingDown } };
-    }
-    log.debug('sending a token request', { grant, reason });
-    const previous = this.#record;
-    const outcome = grant === 'refresh' ? await grants.refresh(previous!.refreshToken!) : await grants.password();
-    this.#sent[grant] += 1;
-    if (!outcome.ok) {
-      if (grant === 'password' && outcome.failure.kind === 'rejected' && isLoginRejection(outcome.failure.error)) {
-        await cooldown.rejected(outcome.failure.error);
-      }
-      return outcome;
-    }
-    let record: TokenRecord;
-    try {
-      record = toTokenRecord(outcome.response, { requestedAt: outcome.requestedAt, previous: grant === 'refresh' ? previous : null });
-    } catch (error) {
-      if (!(error instanceof ApiaxAuthError)) throw error;
-      return { ok: false, failure: { kind: grant === 'password' ? 'unusable' : 'transient', error } };
-    }
-    if (grant === 'password') await cooldown.succeeded();
-    // Committed even if close() ran meanwhile (a logout must use the newest refresh token), and even if
-    // it arrived too late to serve (its refresh token may be the only valid one now).
-    await this.#commit(record, grant, reason);
-    this.assertOpen();
-    if (isUsable(record, this.#options.clock.now(), this.#policy)) return { ok: true, record };
-    const error = new ApiaxAuthError('invalid_response', 'The token arrived too close to its expiry to be used', { retryable: true });
-    return { ok: false, failure: { kind: 'transient', error } };
   }
 
   /** Which grant renews the current record: refresh while its refresh token is alive and worth it. */
@@ -300,40 +248,34 @@ export class TokenSession {
   async #adoptFromStore(request: FlightRequest): Promise<TokenRecord | null> {
     this.assertOpen();
     const stored = await this.#deps.store.readToken();
-    const current = this.#record;
-    if (stored === null || (current !== null && (stored.obtainedAt <= current.obtainedAt || stored.accessToken === current.accessToken))) return null;
-    const serves = stored.accessToken !== request.replacing && decide(stored, this.#options.clock.now(), this.#policy).type === 'use';
-    if (serves) {
-      await this.#commit(stored, 'store', request.reason);
+    const use = stored === null ? 'ignore' : storedRecordUse(stored, this.#record, request.replacing, this.#options.clock.now(), this.#policy);
+    if (use === 'ignore') return null;
+    if (use === 'serve') {
+      await this.#commit(stored!, 'store', request.reason);
       return stored;
     }
     // Too old to serve, yet newer than ours: the grant must start from it. Another instance may have
     // rotated the refresh token ours came from, and refreshing with that one ends the shared session.
-    this.#adopt(stored);
+    this.#adopt(stored!);
     return null;
   }
 
-  /** Background mode's timer fired: renew when the policy (and any cooldown or pause) allows. */
+  /** Background mode's timer fired: renew when the policy (and any pause or cooldown) allows, else sleep on. */
   #onWake(): void {
     if (this.#closing.signal.aborted || this.#flight !== null) return;
     const record = this.#record;
-    const now = this.#options.clock.now();
-    const pausedUntil = this.#timer.pausedUntil();
-    const retryAt = this.#nextGrant() === 'password' ? this.#deps.cooldown.retryAt() : null;
-    if (record !== null && decide(record, now, this.#policy).type === 'use') this.#timer.armAt(nextActionAt(record, this.#policy));
-    else if (pausedUntil !== null) this.#timer.armAt(pausedUntil);
-    else if (retryAt !== null) {
-      // A client that gave up on its password keeps no timer: only a new client logs in again.
-      if (Number.isFinite(retryAt)) this.#timer.armAt(retryAt);
-    } else {
+    const serves = record !== null && decide(record, this.#options.clock.now(), this.#policy).type === 'use';
+    const next = wakeAction({
+      useUntil: serves ? nextActionAt(record, this.#policy) : null,
+      pausedUntil: this.#timer.pausedUntil(),
+      cooldownUntil: this.#nextGrant() === 'password' ? this.#deps.cooldown.retryAt() : null,
+    });
+    if (next === 'renew') {
       this.#renew({ reason: 'background', replacing: undefined, background: true }).catch(() => {
         // Reported by #fly, which also re-arms the timer after a pause.
       });
+    } else if (next !== null) {
+      this.#timer.armAt(next);
     }
-  }
-
-  #backoff(attempt: number, retryAfterMs?: number): number {
-    const settings = { baseDelayMs: this.#options.retryBaseDelayMs, maxDelayMs: this.#options.retryMaxDelayMs };
-    return backoffDelay(attempt, settings, Math.random, retryAfterMs);
   }
 }

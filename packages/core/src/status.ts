@@ -1,4 +1,6 @@
-import type { ApiaxAuthState } from './events.js';
+import type { ApiaxAuthError } from './errors.js';
+import type { ApiaxAuthState, ApiaxAuthStatus } from './events.js';
+import type { TokenRecord } from './store.js';
 
 /** What the session knows, as plain facts: {@link sessionState} turns them into `status().state`. */
 export interface SessionFacts {
@@ -21,4 +23,22 @@ export function sessionState(facts: SessionFacts): ApiaxAuthState {
   if (facts.renewing) return 'refreshing';
   if (facts.usable) return 'valid';
   return facts.failed ? 'failed' : 'expired';
+}
+
+/** `status()`: plain data, no secret (an error's message is scrubbed where it is made). */
+export function statusSnapshot(
+  facts: Omit<SessionFacts, 'hasRecord' | 'failed'> & {
+    record: TokenRecord | null;
+    lastError: ApiaxAuthError | null;
+    sent: { password: number; refresh: number };
+  },
+): ApiaxAuthStatus {
+  const { record, lastError } = facts;
+  return {
+    state: sessionState({ ...facts, hasRecord: record !== null, failed: lastError !== null }),
+    accessTokenExpiresAt: record?.accessTokenExpiresAt ?? null,
+    refreshTokenExpiresAt: record?.refreshTokenExpiresAt ?? null,
+    grants: { ...facts.sent },
+    lastError: lastError === null ? null : { code: lastError.code, message: lastError.message },
+  };
 }
