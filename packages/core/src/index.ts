@@ -8,5 +8,7 @@ export type { ApiaxAssertionOptions, ApiaxAuthEnv, ApiaxAuthEnvVariable, ApiaxAu
 export { MemoryTokenStore } from './memory-store.js';
 export { LOGIN_REJECTION_KEY_SUFFIX, parseStoredRecord, parseTokenRecord } from './store.js';
 export type { LoginRejectionRecord, StoredRecord, TokenRecord, TokenStore, TokenStoreLockOptions } from './store.js';
+export { PROBLEM_HEADERS, problemResponse, toProblemDetails } from './problem-details.js';
+export type { ApiaxProblemDetails } from './problem-details.js';
 export { createRequestContext } from './request-context.js';
 export type { ApiaxRequestContext } from './request-context.js';

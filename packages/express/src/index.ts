@@ -1,7 +1,6 @@
 export { apiaxAuth } from './middleware.js';
 export type { ApiaxExpressOptions, ApiaxMiddleware } from './middleware.js';
-export { apiaxErrorHandler, toProblemDetails } from './error-handler.js';
-export type { ApiaxProblemDetails } from './error-handler.js';
+export { apiaxErrorHandler } from './error-handler.js';
 export type { ApiaxRequestContext } from './request-context.js';
 
 // Core's public surface, so that installing this package is enough.

@@ -23,7 +23,7 @@ describe('toProblemDetails()', () => {
   it.each(codes)('maps %s to its status, with the message as detail', (code) => {
     const problem = toProblemDetails(new ApiaxAuthError(code, `message of ${code}`));
     expect(problem).toEqual({
-      type: `https://github.com/apiax-auth/apiax-auth/tree/main/packages/express#${code}`,
+      type: `https://github.com/apiax-auth/apiax-auth/tree/main/packages/core#${code}`,
       title: expect.any(String),
       status: expectedStatus[code],
       detail: `message of ${code}`,

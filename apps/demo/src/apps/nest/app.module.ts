@@ -1,9 +1,8 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
-import { ApiaxAuthModule } from '@apiax-auth/nest';
+import { ApiaxAuthModule, ApiaxExceptionFilter } from '@apiax-auth/nest';
 import type { DemoClock } from '../../shared/demo-clock.js';
 import { demoClientOptions, type DemoMode } from '../../shared/demo-settings.js';
-import { ApiaxErrorFilter } from './apiax-error.filter.js';
 import { AuthTimeline } from './auth-timeline.service.js';
 import { DemoClockController } from './demo-clock.controller.js';
 import { DEMO_CLOCK } from './demo-clock.token.js';
@@ -17,11 +16,11 @@ export class AppModule {
     return {
       module: AppModule,
       // logoutOnShutdown: a demo run should not leave sessions behind on the real Apiax.
-      imports: [ApiaxAuthModule.forRoot({ isGlobal: true, logoutOnShutdown: true, ...demoClientOptions(clock.now, mode) })],
+      imports: [ApiaxAuthModule.forRoot({ isGlobal: true, logoutOnShutdown: true, ...demoClientOptions(clock, mode) })],
       controllers: [RulesController, DemoStatusController, ...(mode === 'fake' ? [DemoClockController] : [])],
       providers: [
         { provide: DEMO_CLOCK, useValue: clock },
-        { provide: APP_FILTER, useClass: ApiaxErrorFilter },
+        { provide: APP_FILTER, useClass: ApiaxExceptionFilter },
         AuthTimeline,
       ],
     };
