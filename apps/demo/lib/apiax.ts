@@ -25,7 +25,7 @@ const globals = ((globalThis as Record<symbol, unknown>)[GLOBALS] ??= {
 export const nextDemoClock: DemoClock = globals.clock;
 
 // Creating these sends nothing and needs no credentials: the client comes to life on first use.
-export const { apiax, withApiax } = createApiaxNext(demoClientOptions(nextDemoClock.now, readDemoMode()));
+export const { apiax, withApiax } = createApiaxNext(demoClientOptions(nextDemoClock, readDemoMode()));
 
 /**
  * The Next app's timeline. Subscribes on first use (at request time: `apiax.auth` creates the client,

@@ -1,7 +1,6 @@
 import 'server-only';
-import { pokeAfterClockJump } from '../src/shared/poke-after-clock-jump.js';
 import { formatDuration } from '../src/shared/format-duration.js';
-import { apiax, nextDemoClock, nextTimeline } from './apiax.js';
+import { nextDemoClock, nextTimeline } from './apiax.js';
 import { readDemoEnvironment } from './demo-env.js';
 import type { ControlResult } from './dashboard-types.js';
 
@@ -27,7 +26,6 @@ export async function fastForward(seconds: FastForwardSeconds): Promise<ControlR
     [environment.expressUrl, environment.nestUrl].map((url) => (url === null ? null : post(`${url}/__demo/advance`, body))),
   );
   nextDemoClock.advance(seconds);
-  pokeAfterClockJump(apiax.auth);
   const message = `Time moved ${formatDuration(seconds * 1000)} forward for the fake and all three clients`;
   nextTimeline().note(`Fast-forward ${formatDuration(seconds * 1000)}`, message);
   return { ok: true, message };

@@ -6,10 +6,16 @@
 export interface TestClock {
   /** Current time in epoch milliseconds. Safe to pass as a bare function (`now: clock.now`). */
   now(): number;
-  /** Moves the clock forward (or backward, with a negative value) by `seconds`. */
+  /** Moves the clock forward (or backward, with a negative value) by `seconds`; timers now due fire, in order. */
   advance(seconds: number): void;
-  /** Jumps to an absolute time in epoch milliseconds. */
+  /** Jumps to an absolute time in epoch milliseconds; timers now due fire, in order. */
   set(epochMs: number): void;
+  /**
+   * A timer on this clock's time: it fires when the clock is moved to or past its due time, never by
+   * itself. With `setTimeout`/`clearTimeout`, a TestClock is a full clock for the client (`clock` option).
+   */
+  setTimeout(callback: () => void, delayMs: number): unknown;
+  clearTimeout(handle: unknown): void;
 }
 
 /**
@@ -19,15 +25,37 @@ export interface TestClock {
 export function createTestClock(startEpochMs: number = Date.now()): TestClock {
   assertFiniteNumber(startEpochMs, 'startEpochMs');
   let current = startEpochMs;
+  let sequence = 0;
+  const timers = new Map<number, { due: number; callback: () => void }>();
+  const fireDue = (): void => {
+    for (;;) {
+      // The earliest due timer first; among equals, the first scheduled. Callbacks may schedule more.
+      let next: [number, { due: number; callback: () => void }] | undefined;
+      for (const entry of timers) if (entry[1].due <= current && (next === undefined || entry[1].due < next[1].due)) next = entry;
+      if (next === undefined) return;
+      timers.delete(next[0]);
+      next[1].callback();
+    }
+  };
   return {
     now: () => current,
     advance: (seconds: number) => {
       assertFiniteNumber(seconds, 'seconds');
       current += seconds * 1000;
+      fireDue();
     },
     set: (epochMs: number) => {
       assertFiniteNumber(epochMs, 'epochMs');
       current = epochMs;
+      fireDue();
+    },
+    setTimeout: (callback: () => void, delayMs: number) => {
+      sequence += 1;
+      timers.set(sequence, { due: current + Math.max(0, delayMs), callback });
+      return sequence;
+    },
+    clearTimeout: (handle: unknown) => {
+      timers.delete(handle as number);
     },
   };
 }

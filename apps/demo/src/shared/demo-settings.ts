@@ -1,4 +1,4 @@
-import type { ApiaxAuthOptions } from '@apiax-auth/core';
+import type { ApiaxAuthOptions, ApiaxClock } from '@apiax-auth/core';
 
 /**
  * The environment the orchestrator hands to each app. Apps read nothing else from it besides the
@@ -45,9 +45,9 @@ export function readSessionMaxMs(env: Environment = process.env): number {
  * Options every demo client shares (the credentials and URLs come from `APIAX_*`).
  * `background` keeps the session warm, so the dashboard shows refreshes without any traffic.
  */
-export function demoClientOptions(now: () => number, mode: DemoMode): ApiaxAuthOptions {
+export function demoClientOptions(clock: ApiaxClock, mode: DemoMode): ApiaxAuthOptions {
   return {
-    now,
+    clock,
     background: true,
     // With 60-second tokens the default window (at least 60 s) would mean "always refreshing".
     ...(mode === 'fake' ? { refreshWindowMs: 15_000 } : {}),

@@ -5,7 +5,6 @@ import { takeSnapshot } from '../../shared/app-snapshot.js';
 import { createDemoClock, type DemoClock } from '../../shared/demo-clock.js';
 import { demoClientOptions, type DemoMode, type Environment } from '../../shared/demo-settings.js';
 import { RULES_EVAL_PATH, RULES_EVAL_QUERY } from '../../shared/rules-query.js';
-import { pokeAfterClockJump } from '../../shared/poke-after-clock-jump.js';
 import { readAdvanceSeconds } from '../advance-request.js';
 
 export interface ExpressDemo {
@@ -22,7 +21,7 @@ export interface ExpressDemo {
  */
 export function createExpressDemo(mode: DemoMode, env: Environment = process.env): ExpressDemo {
   const clock = createDemoClock();
-  const middleware = apiaxAuth({ ...demoClientOptions(clock.now, mode), env });
+  const middleware = apiaxAuth({ ...demoClientOptions(clock, mode), env });
   const log = recordAuthEvents(middleware.auth, 'express', clock.now);
 
   const app = express();
@@ -51,7 +50,6 @@ export function createExpressDemo(mode: DemoMode, env: Environment = process.env
         return;
       }
       clock.advance(seconds);
-      pokeAfterClockJump(middleware.auth);
       res.json({ clockOffsetMs: clock.offsetMs });
     });
   }
