@@ -1,4 +1,24 @@
 import { ApiaxAuthError } from './errors.js';
+import {
+  ABSOLUTE_URL,
+  callerHeaders,
+  createRelativeUrlResolver,
+  prepareRequestInput,
+  prepareUrlInput,
+  sendHop,
+  type PreparedRequest,
+} from './prepared-request.js';
+import {
+  BODY_HEADERS,
+  changesToGet,
+  CREDENTIAL_HEADERS,
+  CROSS_ORIGIN_STRIPPED_HEADERS,
+  discard,
+  fetchFailed,
+  isRedirect,
+  MAX_REDIRECTS,
+  parseLocation,
+} from './redirects.js';
 
 /** What the authenticated fetch needs from the client; the engine implements it. */
 export interface AuthenticatedFetchContext {
@@ -21,36 +41,6 @@ export interface AuthenticatedFetchContext {
 /** The signature of `auth.fetch`: the platform's `fetch`, restricted to the allowed origins. */
 export type AuthenticatedFetch = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
 
-/** What the platform's fetch allows before failing with "redirect count exceeded". */
-const MAX_REDIRECTS = 20;
-
-/** What the platform's fetch drops on a redirect to another origin, whichever it is. */
-const CROSS_ORIGIN_STRIPPED_HEADERS = ['proxy-authorization', 'cookie', 'host'] as const;
-
-/**
- * What only the allowed origins may see. The platform's fetch would drop `Authorization` on a cross-origin
- * redirect but keep `Apikey`, which is as much a secret as the token.
- */
-const CREDENTIAL_HEADERS = ['authorization', 'apikey'] as const;
-
-/** Headers that describe a body: dropped with it when a redirect turns the request into a GET (Fetch standard). */
-const BODY_HEADERS = ['content-encoding', 'content-language', 'content-location', 'content-type', 'content-length'] as const;
-
-/** A request, normalized once so that every hop and the replay after a 401 can be sent from it. */
-interface PreparedRequest {
-  readonly url: URL;
-  /** As fetch normalizes it: redirects compare it to `POST`, `GET`, `HEAD`. */
-  readonly method: string;
-  readonly redirect: NonNullable<RequestInit['redirect']>;
-  /** True when the body can be sent again (to a 307/308 target, or after a 401). */
-  readonly replayable: boolean;
-  /** A URL input's init (`undefined` for a `Request` input). */
-  readonly init: RequestInit | undefined;
-  /** A `Request` input, merged with its init; never sent itself, only its clones. */
-  readonly source: Request | undefined;
-}
-
-/** One attempt's outcome: its last response, and whether the hop that produced it carried the token. */
 interface Attempt {
   response: Response;
   tokenSent: boolean;
@@ -154,125 +144,4 @@ export function createAuthenticatedFetch(context: AuthenticatedFetchContext): Au
     const renewed = await context.renewAfterUnauthorized(token);
     return (await sendFollowingRedirects(request, renewed)).response;
   };
-}
-
-/** A URL with a scheme (WHATWG: a letter, then letters, digits, `+`, `-`, `.`, then `:`). */
-const ABSOLUTE_URL = /^[a-z][a-z\d+\-.]*:/i;
-
-/**
- * Resolves relative references under the base's path, as axios' `baseURL` and ky's `prefixUrl` do:
- * `new URL('/api/v3/x', 'https://h/gateway')` would drop `/gateway`.
- */
-function createRelativeUrlResolver(apiBaseUrl: URL): (relative: string) => URL {
-  const prefix = `${apiBaseUrl.protocol}//${apiBaseUrl.host}${apiBaseUrl.pathname.replace(/\/+$/, '')}`;
-  return (relative) => new URL(relative.startsWith('/') ? prefix + relative : `${prefix}/${relative}`);
-}
-
-function prepareUrlInput(url: URL, init: RequestInit | undefined): PreparedRequest {
-  return {
-    url,
-    method: normalizeMethod(init?.method ?? 'GET'),
-    redirect: init?.redirect ?? 'follow',
-    replayable: isReplayableBody(init?.body),
-    init,
-    source: undefined,
-  };
-}
-
-function prepareRequestInput(input: Request, init: RequestInit | undefined): PreparedRequest {
-  // What fetch(input, init) itself does: the init's members override the Request's.
-  const source = init === undefined ? input : new Request(input, init);
-  // A used body cannot be sent: fail now rather than after a login.
-  if (source.bodyUsed) throw new TypeError('The Request body is already used.');
-  return { url: new URL(source.url), method: source.method, redirect: source.redirect, replayable: true, init: undefined, source };
-}
-
-/** The caller's headers, a fresh copy per attempt: redirects and the auth headers modify it. */
-function callerHeaders(request: PreparedRequest): Headers {
-  if (request.source !== undefined) return new Headers(request.source.headers);
-  const headers = new Headers(request.init?.headers);
-  // fetch would label a string `text/plain`; the Apiax API expects JSON.
-  if (typeof request.init?.body === 'string' && !headers.has('content-type')) headers.set('content-type', 'application/json');
-  return headers;
-}
-
-/** Sends one hop; redirects are followed by the caller of this, never by the platform. */
-function sendHop(
-  send: typeof globalThis.fetch,
-  request: PreparedRequest,
-  url: URL,
-  method: string,
-  headers: Headers,
-  withBody: boolean,
-  firstHop: boolean,
-): Promise<Response> {
-  const { source } = request;
-  if (source === undefined) {
-    return send(url, { ...request.init, method, headers, body: withBody ? request.init?.body : null, redirect: 'manual' });
-  }
-  const hasBody = source.body !== null;
-  // On a first hop the clone carries everything the caller set on the Request (and its Content-Length);
-  // the source itself is never sent, so its body stays available for the next send.
-  if (firstHop) return send(hasBody ? source.clone() : source, { headers, redirect: 'manual' });
-  return send(url, {
-    method,
-    headers,
-    body: withBody && hasBody ? source.clone().body : null,
-    duplex: 'half',
-    signal: source.signal,
-    redirect: 'manual',
-  });
-}
-
-/** Bodies the platform can serialize again from the same value. Streams and iterables are read once. */
-function isReplayableBody(body: RequestInit['body']): boolean {
-  return (
-    body === undefined ||
-    body === null ||
-    typeof body === 'string' ||
-    body instanceof ArrayBuffer ||
-    ArrayBuffer.isView(body) ||
-    body instanceof URLSearchParams ||
-    body instanceof Blob ||
-    body instanceof FormData
-  );
-}
-
-/** The methods fetch upper-cases; any other (even `patch`) is sent as given. */
-const NORMALIZED_METHODS = new Set(['DELETE', 'GET', 'HEAD', 'OPTIONS', 'POST', 'PUT']);
-
-function normalizeMethod(method: string): string {
-  const upper = method.toUpperCase();
-  return NORMALIZED_METHODS.has(upper) ? upper : method;
-}
-
-function isRedirect(status: number): boolean {
-  return status === 301 || status === 302 || status === 303 || status === 307 || status === 308;
-}
-
-/** Fetch standard, HTTP-redirect fetch: 303 turns anything but GET/HEAD into a GET; 301/302 turn a POST into one. */
-function changesToGet(status: number, method: string): boolean {
-  if (status === 303) return method !== 'GET' && method !== 'HEAD';
-  return (status === 301 || status === 302) && method === 'POST';
-}
-
-function parseLocation(location: string, base: URL): URL {
-  let next: URL;
-  try {
-    next = new URL(location, base);
-  } catch {
-    throw fetchFailed('invalid redirect location');
-  }
-  if (next.protocol !== 'http:' && next.protocol !== 'https:') throw fetchFailed('URL scheme must be a HTTP(S) scheme');
-  return next;
-}
-
-/** The platform's fetch rejects with `TypeError('fetch failed')` and the reason as `cause`: so do we. */
-function fetchFailed(reason: string): TypeError {
-  return new TypeError('fetch failed', { cause: new Error(reason) });
-}
-
-/** Frees the connection of a response nobody will read (a redirect, a 401 about to be replayed). */
-async function discard(response: Response): Promise<void> {
-  await response.body?.cancel().catch(() => undefined);
 }
