@@ -64,7 +64,7 @@ export class TypedEmitter<Events extends object> {
       this.#listeners.set(event, listeners);
     }
     // Wrapped, so subscribing the same function twice gives two independent subscriptions.
-    const entry = (payload: never) => listener(payload as Events[E]);
+    const entry = (payload: never) => listener(payload);
     listeners.add(entry);
     return () => {
       listeners.delete(entry);

@@ -16,21 +16,22 @@ export class MemoryTokenStore implements TokenStore {
     this.#clock = options.clock ?? systemClock();
   }
 
-  async get(key: string): Promise<StoredRecord | null> {
+  get(key: string): Promise<StoredRecord | null> {
     const record = this.#records.get(key);
     // Copies: a caller mutating what it got must not change what others read.
-    return record === undefined ? null : { ...record };
+    return Promise.resolve(record === undefined ? null : { ...record });
   }
 
   /** Compare-and-set: a record older than the one held (by `obtainedAt`) is dropped. */
-  async set(key: string, record: StoredRecord): Promise<void> {
+  set(key: string, record: StoredRecord): Promise<void> {
     const held = this.#records.get(key);
-    if (held !== undefined && held.obtainedAt > record.obtainedAt) return;
-    this.#records.set(key, { ...record });
+    if (held === undefined || held.obtainedAt <= record.obtainedAt) this.#records.set(key, { ...record });
+    return Promise.resolve();
   }
 
-  async delete(key: string): Promise<void> {
+  delete(key: string): Promise<void> {
     this.#records.delete(key);
+    return Promise.resolve();
   }
 
   /**
