@@ -5,7 +5,7 @@
  */
 
 /** Base64 fragments shorter than this are not worth matching: they would hit ordinary text by chance. */
-const MIN_FRAGMENT_LENGTH = 6;
+const MIN_FRAGMENT_LENGTH = 4;
 
 /**
  * The encodings of `secret` to scrub, the raw one included, deduplicated. For base64 and base64url,
@@ -14,7 +14,8 @@ const MIN_FRAGMENT_LENGTH = 6;
  */
 export function secretEncodings(secret: string): string[] {
   const variants = new Set<string>([secret]);
-  const uri = encodeURIComponent(secret);
+  // A lone surrogate (a cut emoji) cannot be URI-encoded; the other shapes still apply.
+  const uri = wellFormed(secret) ? encodeURIComponent(secret) : secret;
   variants.add(uri);
   variants.add(lowerCaseEscapes(uri));
   // application/x-www-form-urlencoded as URLSearchParams writes it (`+` for a space, `*-._` bare)...
@@ -28,6 +29,10 @@ export function secretEncodings(secret: string): string[] {
   variants.add(htmlEscaped(secret));
   for (const fragment of base64Fragments(Buffer.from(secret, 'utf8'))) variants.add(fragment);
   return [...variants].filter((variant) => variant.length > 0);
+}
+
+function wellFormed(text: string): boolean {
+  return !/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.test(text);
 }
 
 function lowerCaseEscapes(encoded: string): string {
