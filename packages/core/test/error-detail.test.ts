@@ -37,7 +37,7 @@ describe('errors say where and why, never with a credential or a query string', 
       maxRetries: 0,
       logger: false,
     });
-    const error = await auth.getAccessToken().catch((thrown: unknown) => thrown as ApiaxAuthError);
+    const error = (await auth.getAccessToken().then(() => undefined, (thrown: unknown) => thrown)) as ApiaxAuthError;
     await auth.close();
     expect(error).toMatchObject({ code: 'unreachable' });
     expect(error.message).toContain(`POST 127.0.0.1:${port}: connect ECONNREFUSED`);
@@ -57,7 +57,7 @@ describe('errors say where and why, never with a credential or a query string', 
       maxRetries: 0,
       logger: false,
     });
-    const error = await auth.getAccessToken().catch((thrown: unknown) => thrown as ApiaxAuthError);
+    const error = (await auth.getAccessToken().then(() => undefined, (thrown: unknown) => thrown)) as ApiaxAuthError;
     await auth.close();
     expect(error).toMatchObject({ code: 'unreachable' });
     expect(error.message).toMatch(new RegExp(`POST 127\\.0\\.0\\.1:${new URL(server.origin).port}: [A-Z_]*(SSL|TLS)[A-Z_]*`));
@@ -72,7 +72,7 @@ describe('errors say where and why, never with a credential or a query string', 
         throw new TypeError('fetch failed', { cause });
       },
     });
-    const error = await auth.getAccessToken().catch((thrown: unknown) => thrown as ApiaxAuthError);
+    const error = (await auth.getAccessToken().then(() => undefined, (thrown: unknown) => thrown)) as ApiaxAuthError;
     expect(error.message).toContain(`POST 127.0.0.1:${new URL(server.origin).port}: getaddrinfo ENOTFOUND`);
   });
 

@@ -31,7 +31,7 @@ describe('an aborted grant ends at once with closed, whatever the server does', 
   it.each(['password', 'refresh', 'logout'] as const)('%s: a hung request settles as closed when the signal aborts', async (grant) => {
     const { server, grants } = await hungGrants();
     const closing = new AbortController();
-    const pending =
+    const pending: Promise<unknown> =
       grant === 'password' ? grants.password(closing.signal) : grant === 'refresh' ? grants.refresh('rt', closing.signal) : grants.logout('rt', closing.signal);
     while (server.requests.length === 0) await new Promise((resolve) => setTimeout(resolve, 2));
     const abortedAt = performance.now();
