@@ -22,8 +22,10 @@ export const REDACTED = '[redacted]';
 export class Redactor {
   readonly #permanent = new Set<string>();
   readonly #recent: string[] = [];
-  /** One alternation of every encoding of every secret, longest first; rebuilt when the secrets change. */
-  #pattern: RegExp | null | undefined;
+  /** Every encoding of every secret, indexed for one scan; rebuilt when the secrets change. */
+  #index: SecretIndex | undefined;
+  /** Each secret's encodings, computed once: a new token re-indexes the others without re-encoding them. */
+  #encodings = new Map<string, string[]>();
 
   /**
    * A secret that lives as long as the client: the password, the API key, the private key's PEM.
@@ -32,7 +34,7 @@ export class Redactor {
   addPermanent(secret: string | undefined): void {
     if (secret === undefined || secret === '' || this.#permanent.has(secret)) return;
     this.#permanent.add(secret);
-    this.#pattern = undefined;
+    this.#index = undefined;
   }
 
   /** A secret that rotates: access tokens, refresh tokens, signed client assertions. */
@@ -40,35 +42,83 @@ export class Redactor {
     if (secret == null || secret === '' || this.#recent.includes(secret)) return;
     this.#recent.push(secret);
     if (this.#recent.length > MAX_REMEMBERED) this.#recent.shift();
-    this.#pattern = undefined;
+    this.#index = undefined;
   }
 
   /** `text` with every known secret, in every encoding, and every JWT- or PEM-shaped run replaced. */
   scrub(text: string): string {
-    const pattern = this.#compiled();
-    // One pass: a replacement is never scanned again, so `[redacted]` cannot be cut up by a short secret.
-    const known = pattern === null ? text : text.replace(pattern, REDACTED);
+    const known = replaceKnown(text, (this.#index ??= this.#buildIndex()));
     return known.replace(PEM_SHAPE, REDACTED).replace(JWT_SHAPE, REDACTED);
+  }
+
+  #buildIndex(): SecretIndex {
+    const encodings = new Map<string, string[]>();
+    for (const secret of [...this.#permanent, ...this.#recent]) encodings.set(secret, this.#encodings.get(secret) ?? secretEncodings(secret));
+    this.#encodings = encodings;
+    return buildIndex([...encodings.values()].flat());
   }
 
   /** Scrubs every string inside plain data (log details, event payloads); other values pass as they are. */
   scrubData<T>(value: T): T {
     return scrubValue(value, this, 0) as T;
   }
-
-  #compiled(): RegExp | null {
-    if (this.#pattern !== undefined) return this.#pattern;
-    const variants = new Set<string>();
-    for (const secret of [...this.#permanent, ...this.#recent]) for (const variant of secretEncodings(secret)) variants.add(variant);
-    // Longest first: a secret containing another one (or its own shorter encoding) is replaced whole.
-    const sorted = [...variants].sort((a, b) => b.length - a.length);
-    this.#pattern = sorted.length === 0 ? null : new RegExp(sorted.map(escapeRegExp).join('|'), 'g');
-    return this.#pattern;
-  }
 }
 
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+/**
+ * The encodings to look for, by their first {@link PREFIX_LENGTH} characters (a regular expression
+ * alternating hundreds of kilobyte-long tokens takes seconds to compile; this takes microseconds).
+ */
+interface SecretIndex {
+  byPrefix: Map<string, string[]>;
+  /** Encodings shorter than the prefix (one- to three-character passwords), longest first. */
+  short: string[];
+}
+
+const PREFIX_LENGTH = 4;
+
+function buildIndex(variants: string[]): SecretIndex {
+  const byPrefix = new Map<string, string[]>();
+  const short = new Set<string>();
+  for (const variant of variants) {
+    if (variant.length < PREFIX_LENGTH) {
+      short.add(variant);
+      continue;
+    }
+    const key = variant.slice(0, PREFIX_LENGTH);
+    const bucket = byPrefix.get(key);
+    if (bucket === undefined) byPrefix.set(key, [variant]);
+    else if (!bucket.includes(variant)) bucket.push(variant);
+  }
+  // Longest first: a secret containing another one (or its own shorter encoding) is replaced whole.
+  for (const bucket of byPrefix.values()) bucket.sort((a, b) => b.length - a.length);
+  return { byPrefix, short: [...short].sort((a, b) => b.length - a.length) };
+}
+
+/** One left-to-right pass: a replacement is never scanned again, so a short secret cannot cut up `[redacted]`. */
+function replaceKnown(text: string, index: SecretIndex): string {
+  if (index.byPrefix.size === 0 && index.short.length === 0) return text;
+  let result = '';
+  let copiedUpTo = 0;
+  let position = 0;
+  while (position < text.length) {
+    const match = matchAt(text, position, index);
+    if (match === 0) {
+      position += 1;
+      continue;
+    }
+    result += text.slice(copiedUpTo, position) + REDACTED;
+    position += match;
+    copiedUpTo = position;
+  }
+  return copiedUpTo === 0 ? text : result + text.slice(copiedUpTo);
+}
+
+/** The length of the longest known encoding starting at `position`, or 0. */
+function matchAt(text: string, position: number, index: SecretIndex): number {
+  const bucket = index.byPrefix.get(text.slice(position, position + PREFIX_LENGTH));
+  if (bucket !== undefined) for (const variant of bucket) if (text.startsWith(variant, position)) return variant.length;
+  for (const variant of index.short) if (text.startsWith(variant, position)) return variant.length;
+  return 0;
 }
 
 function scrubValue(value: unknown, redactor: Redactor, depth: number): unknown {
