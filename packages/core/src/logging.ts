@@ -1,5 +1,5 @@
 import { lineWriter, inlineDetails, type LineWriter, type LogLevel } from './log-shape.js';
-import type { ApiaxAuthLogger } from './options.js';
+import type { ApiaxAuthLogger, ApiaxAuthNestLikeLogger } from './options.js';
 import type { Redactor } from './redaction.js';
 
 export type { LogLevel } from './log-shape.js';
@@ -29,7 +29,7 @@ export const defaultLineWriter: LineWriter = (level, message, details) => {
  * `undefined` → {@link defaultLineWriter}, `false` → silent. Lines are built from fixed text and
  * non-secret fields already; the redactor runs over them anyway, as a second line of defence.
  */
-export function createSafeLogger(logger: ApiaxAuthLogger | false | undefined, redactor: Redactor): SafeLogger {
+export function createSafeLogger(logger: ApiaxAuthLogger | ApiaxAuthNestLikeLogger | false | undefined, redactor: Redactor): SafeLogger {
   const writer: LineWriter | undefined = logger === false ? undefined : logger === undefined ? defaultLineWriter : lineWriter(logger);
   const write = (level: LogLevel) => (message: string, details?: Record<string, unknown>) => {
     if (writer === undefined) return;

@@ -5,15 +5,22 @@ import { assertKnownAssertionOptions, assertKnownOptions } from './option-names.
 import type { TokenStore } from './store.js';
 
 /**
- * A logger: `console`, pino, winston, Nest's `Logger`, or any object with these methods. The
- * argument order is detected (pino's `(details, message)`, Nest's `log` for `info`; see the README),
- * so structured details survive with each of them.
+ * A logger: `console`, pino, winston, or any object with the four levels. The argument order is
+ * detected (pino's `(details, message)`; see the README), so structured details survive with each.
  */
 export interface ApiaxAuthLogger {
-  debug?(message: string, details?: Record<string, unknown>): void;
-  info?(message: string, details?: Record<string, unknown>): void;
+  debug(message: string, details?: Record<string, unknown>): void;
+  info(message: string, details?: Record<string, unknown>): void;
   warn(message: string, details?: Record<string, unknown>): void;
   error(message: string, details?: Record<string, unknown>): void;
+}
+
+/** Nest's `Logger` / `LoggerService`: `log` where others have `info`, a context string second. */
+export interface ApiaxAuthNestLikeLogger {
+  log(message: string, context?: string): void;
+  warn(message: string, context?: string): void;
+  error(message: string, context?: string): void;
+  debug?(message: string, context?: string): void;
 }
 
 /** 2FA: every token request carries a fresh RS256 client assertion signed with this key. */
@@ -55,7 +62,7 @@ export interface ApiaxAuthOptions {
   /** The clock, epoch ms; default `Date.now`. */
   now?: () => number;
   /** Default: `warn` and `error` lines to the console; `false`: silent. */
-  logger?: ApiaxAuthLogger | false;
+  logger?: ApiaxAuthLogger | ApiaxAuthNestLikeLogger | false;
   /**
    * Refresh this long before the access token expires, while it keeps serving (ms).
    * Default: the larger of 60 s and a sixth of the token's lifetime (5 min for 30-min tokens).
@@ -139,7 +146,7 @@ export interface ResolvedOptions {
   fetch: typeof globalThis.fetch;
   now: () => number;
   /** `undefined`: the default console lines; `false`: silent. */
-  logger: ApiaxAuthLogger | false | undefined;
+  logger: ApiaxAuthLogger | ApiaxAuthNestLikeLogger | false | undefined;
   /** `undefined`: the default, which depends on each token's lifetime (see policy.ts). */
   refreshWindowMs: number | undefined;
   expiryMarginMs: number;
@@ -319,14 +326,14 @@ function resolveStore(value: unknown): TokenStore | undefined {
   return store;
 }
 
-function resolveLogger(value: unknown): ApiaxAuthLogger | false | undefined {
+function resolveLogger(value: unknown): ApiaxAuthLogger | ApiaxAuthNestLikeLogger | false | undefined {
   if (value === undefined || value === false) return value;
   const logger = value as Record<string, unknown> | null;
   const has = (method: string) => typeof logger?.[method] === 'function';
   if (logger === null || typeof logger !== 'object' || !has('warn') || !has('error') || !(has('info') || has('log'))) {
     throw invalidConfig('logger', 'must be false or have info (or log), warn and error methods (console, pino, winston, Nest Logger...)');
   }
-  return logger as unknown as ApiaxAuthLogger;
+  return logger as unknown as ApiaxAuthLogger | ApiaxAuthNestLikeLogger;
 }
 
 function functionOption<F>(value: F | undefined, option: string): F | undefined {

@@ -107,7 +107,7 @@ describe('logging keeps its details with the loggers people use', () => {
     vi.spyOn(process.stderr, 'write').mockImplementation(capture);
     const logger = new Logger('App');
     expect(loggerShape(logger)).toBe('nest');
-    await rejectedLogin(logger as unknown as ApiaxAuthOptions['logger']);
+    await rejectedLogin(logger);
     vi.restoreAllMocks();
     const output = written.join('');
     expectDetails(output);
