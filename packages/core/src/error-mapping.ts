@@ -1,6 +1,6 @@
 import { parseRetryAfter } from './backoff.js';
 import { ApiaxAuthError, type ApiaxAuthErrorCode } from './errors.js';
-import { isTimeout, networkCode, requestTarget, systemErrorDetail } from './network-errors.js';
+import { isTimeout, networkCode, requestTarget, systemErrorCode, systemErrorDetail } from './network-errors.js';
 import type { Redactor } from './redaction.js';
 
 /** openid-client's (oauth4webapi's) error codes: stable across versions, unlike class names in a bundle. */
@@ -230,7 +230,7 @@ export function redactedCause(thrown: unknown, redactor: Redactor): Error {
   const error = thrown as { name?: unknown; message?: unknown; code?: unknown } | null;
   const name = typeof error?.name === 'string' ? error.name : 'Error';
   const message = typeof error?.message === 'string' ? redactor.scrub(error.message).slice(0, DESCRIPTION_MAX_LENGTH) : '';
-  const codes = [error?.code, networkCode(thrown)].filter((code): code is string => typeof code === 'string');
+  const codes = [error?.code, networkCode(thrown), systemErrorCode(thrown)].filter((code): code is string => typeof code === 'string');
   const cause = new Error(message);
   cause.name = name;
   const uniqueCodes = [...new Set(codes)];

@@ -50,6 +50,11 @@ export function systemErrorDetail(thrown: unknown): string | undefined {
   return detail;
 }
 
+/** The code part of {@link systemErrorDetail} (`ECONNREFUSED`, `CERT_HAS_EXPIRED`), or `undefined`. */
+export function systemErrorCode(thrown: unknown): string | undefined {
+  return systemErrorDetail(thrown)?.split(' ').at(-1);
+}
+
 /** Whether `thrown` is a timeout or an abort (openid-client's, the platform's, or one in the cause chain). */
 export function isTimeout(thrown: unknown): boolean {
   const error = thrown as { name?: unknown; code?: unknown; cause?: unknown } | null;
