@@ -35,7 +35,8 @@ export class ApiaxAuth {
   /** Validates every option (throws `invalid_config` naming the option); sends nothing. */
   constructor(options: ApiaxAuthOptions = {}) {
     const resolved = resolveOptions(options);
-    const redactor = createRedactor(resolved);
+    // createGrants registers every secret it sends (password, API key, key, assertions) with it.
+    const redactor = new Redactor();
     const log = createSafeLogger(resolved.logger, redactor);
     this.#events = new TypedEmitter<ApiaxAuthEvents>((event, error) => {
       log.warn('an event listener threw', { event: String(event), error: (error as { name?: unknown } | null)?.name ?? 'Error' });
@@ -120,13 +121,4 @@ export function createApiaxAuth(options: ApiaxAuthOptions = {}): ApiaxAuth {
 /** The store key of an account: readable, stable across processes, never derived from a secret. */
 export function storeKeyOf(options: Pick<ResolvedOptions, 'issuer' | 'clientId' | 'username'>): string {
   return `apiax-auth:v1:${options.issuer}#${options.clientId}#${options.username}`;
-}
-
-function createRedactor(options: ResolvedOptions): Redactor {
-  const redactor = new Redactor();
-  redactor.addPermanent(options.password);
-  if (options.assertion !== undefined) {
-    redactor.addPermanent(options.assertion.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString());
-  }
-  return redactor;
 }

@@ -1,5 +1,6 @@
 import { parseRetryAfter } from './backoff.js';
 import { ApiaxAuthError, type ApiaxAuthErrorCode } from './errors.js';
+import { isTimeout, networkCode, requestTarget, systemErrorCode, systemErrorDetail } from './network-errors.js';
 import type { Redactor } from './redaction.js';
 
 /** openid-client's (oauth4webapi's) error codes: stable across versions, unlike class names in a bundle. */
@@ -25,24 +26,13 @@ export interface ErrorContext {
   grant: GrantKind;
   username: string;
   redactor: Redactor;
+  /** The token endpoint: its host (never its path or query) names where a network failure happened. */
+  endpoint?: string;
 }
 
 const DESCRIPTION_MAX_LENGTH = 200;
 // Older Keycloaks prefix the reason; the newest send it bare (e.g. for a key of the wrong algorithm).
 const ASSERTION_FAILURE = /client authentication with signed jwt failed|invalid signature algorithm/i;
-const NETWORK_CODES = new Set([
-  'ECONNRESET',
-  'ECONNREFUSED',
-  'ECONNABORTED',
-  'EPIPE',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'ENETUNREACH',
-  'EHOSTUNREACH',
-  'UND_ERR_SOCKET',
-  'UND_ERR_CLOSED',
-  'UND_ERR_CONNECT_TIMEOUT',
-]);
 
 /**
  * Classifies whatever a grant request threw (openid-client's `ResponseBodyError`, `ClientError`,
@@ -51,8 +41,10 @@ const NETWORK_CODES = new Set([
  * reference the response, its body or the request.
  */
 export async function classifyGrantError(thrown: unknown, context: ErrorContext): Promise<GrantFailure> {
-  if (thrown instanceof ApiaxAuthError) {
-    return thrown.retryable ? { kind: 'transient', error: thrown } : { kind: 'rejected', error: thrown };
+  // Ours (the bounded fetch's timeout, size cap or close), possibly wrapped by openid-client's ClientError.
+  const own = ownError(thrown);
+  if (own !== undefined) {
+    return own.retryable ? { kind: 'transient', error: own } : { kind: 'rejected', error: own };
   }
   const error = thrown as { name?: unknown; code?: unknown; cause?: unknown; message?: unknown; response?: unknown } | null;
   const name = typeof error?.name === 'string' ? error.name : 'Error';
@@ -62,36 +54,18 @@ export async function classifyGrantError(thrown: unknown, context: ErrorContext)
   if (body !== undefined) return classifyOAuthError(body, context, cause);
 
   const response = responseOf(thrown);
-  if (response !== undefined) {
-    const status = response.status;
-    const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'), Date.now());
-    const html = /text\/html/i.test(response.headers.get('content-type') ?? '');
-    await response.body?.cancel().catch(() => undefined);
-    const code: ApiaxAuthErrorCode = status >= 500 || status === 429 || status === 408 ? 'server_error' : 'invalid_response';
-    const what = html ? 'an HTML page' : 'an unexpected response';
-    const failure: GrantFailure = {
-      kind: 'transient',
-      error: new ApiaxAuthError(code, `The Apiax token endpoint answered HTTP ${status} with ${what} (${requestLabel(context)})`, {
-        retryable: true,
-        status,
-        cause,
-      }),
-    };
-    if (retryAfterMs !== undefined) failure.retryAfterMs = retryAfterMs;
-    return failure;
-  }
+  if (response !== undefined) return classifyBareResponse(response, context, cause);
 
   const code = typeof error?.code === 'string' ? error.code : undefined;
+  const target = requestTarget('POST', context.endpoint);
+  const system = systemErrorDetail(thrown);
   if (isTimeout(thrown)) {
-    return transient('timeout', `The Apiax token endpoint did not answer in time (${requestLabel(context)})`, cause);
+    const detail = system ?? 'no answer in time (requestTimeoutMs)';
+    return transient('timeout', `The Apiax token endpoint did not answer in time: ${target}: ${detail} (${requestLabel(context)})`, cause);
   }
   if (name === 'TypeError' && (error?.message === 'fetch failed' || networkCode(thrown) !== undefined)) {
-    const networkError = networkCode(thrown);
-    return transient(
-      'unreachable',
-      `The Apiax token endpoint is unreachable${networkError ? ` (${networkError})` : ''} (${requestLabel(context)})`,
-      cause,
-    );
+    const detail = system ?? 'fetch failed';
+    return transient('unreachable', `The Apiax token endpoint is unreachable: ${target}: ${detail} (${requestLabel(context)})`, cause);
   }
   if (code === 'OAUTH_HTTP_REQUEST_FORBIDDEN' || code === 'OAUTH_REQUEST_PROTOCOL_FORBIDDEN') {
     return {
@@ -101,6 +75,47 @@ export async function classifyGrantError(thrown: unknown, context: ErrorContext)
   }
   // Unparseable JSON, missing fields, an unsupported token_type: the body was not a token response.
   return transient('invalid_response', `The Apiax token endpoint sent an unusable response (${requestLabel(context)})`, cause);
+}
+
+/**
+ * A non-OAuth answer (no JSON `error`): an HTML error page, an empty body, a proxy's text. To a
+ * password grant, a 4xx is a rejection whatever its content type (a proxy rewrote Keycloak's 401
+ * into its own page): never retried, so the account cannot be locked by retries. 408 and 429 stay
+ * transient (the request was not judged; a proxy throttles), as do 5xx; other grants keep retrying
+ * (a refresh sends no password).
+ */
+async function classifyBareResponse(response: Response, context: ErrorContext, cause: Error): Promise<GrantFailure> {
+  const status = response.status;
+  const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'), Date.now());
+  const html = /text\/html/i.test(response.headers.get('content-type') ?? '');
+  await response.body?.cancel().catch(() => undefined);
+  const what = html ? 'an HTML page' : 'an unexpected response';
+  if (context.grant === 'password' && status >= 400 && status < 500 && status !== 408 && status !== 429) {
+    return rejected(
+      'invalid_credentials',
+      `Apiax refused the login of user "${context.username}": HTTP ${status} with ${what} (a proxy may have replaced Keycloak's answer). ` +
+        'Not retried, so that brute-force protection does not lock the account.',
+      { status, cause },
+    );
+  }
+  const code: ApiaxAuthErrorCode = status >= 500 || status === 429 || status === 408 ? 'server_error' : 'invalid_response';
+  const failure: GrantFailure = {
+    kind: 'transient',
+    error: new ApiaxAuthError(code, `The Apiax token endpoint answered HTTP ${status} with ${what} (${requestLabel(context)})`, {
+      retryable: true,
+      status,
+      cause,
+    }),
+  };
+  if (retryAfterMs !== undefined) failure.retryAfterMs = retryAfterMs;
+  return failure;
+}
+
+/** An {@link ApiaxAuthError} of ours, thrown as is or wrapped by openid-client (`ClientError` → `cause`). */
+function ownError(thrown: unknown): ApiaxAuthError | undefined {
+  if (thrown instanceof ApiaxAuthError) return thrown;
+  const cause = (thrown as { cause?: unknown } | null)?.cause;
+  return cause instanceof ApiaxAuthError ? cause : undefined;
 }
 
 function classifyOAuthError(body: OAuthErrorBody, context: ErrorContext, cause: Error): GrantFailure {
@@ -207,25 +222,6 @@ function isResponse(value: unknown): value is Response {
   return value instanceof Response || Object.prototype.toString.call(value) === '[object Response]';
 }
 
-function isTimeout(thrown: unknown): boolean {
-  const error = thrown as { name?: unknown; code?: unknown; cause?: unknown } | null;
-  if (error?.code === 'OAUTH_TIMEOUT' || error?.code === 'OAUTH_ABORT') return true;
-  if (error?.name === 'TimeoutError' || error?.name === 'AbortError') return true;
-  const cause = error?.cause as { name?: unknown } | undefined;
-  return cause?.name === 'TimeoutError' || cause?.name === 'AbortError';
-}
-
-/** The system error code of a network failure, looking through `cause` chains (undici nests them). */
-function networkCode(thrown: unknown): string | undefined {
-  let current: unknown = thrown;
-  for (let depth = 0; depth < 5 && current !== null && typeof current === 'object'; depth += 1) {
-    const code = (current as { code?: unknown }).code;
-    if (typeof code === 'string' && NETWORK_CODES.has(code)) return code;
-    current = (current as { cause?: unknown }).cause;
-  }
-  return undefined;
-}
-
 /**
  * A stand-in for the original error: its name, code and scrubbed message, and nothing else (no
  * response, no body, no request, no nested cause that could hold one).
@@ -234,7 +230,7 @@ export function redactedCause(thrown: unknown, redactor: Redactor): Error {
   const error = thrown as { name?: unknown; message?: unknown; code?: unknown } | null;
   const name = typeof error?.name === 'string' ? error.name : 'Error';
   const message = typeof error?.message === 'string' ? redactor.scrub(error.message).slice(0, DESCRIPTION_MAX_LENGTH) : '';
-  const codes = [error?.code, networkCode(thrown)].filter((code): code is string => typeof code === 'string');
+  const codes = [error?.code, networkCode(thrown), systemErrorCode(thrown)].filter((code): code is string => typeof code === 'string');
   const cause = new Error(message);
   cause.name = name;
   const uniqueCodes = [...new Set(codes)];

@@ -22,6 +22,8 @@ export interface AttemptContext {
   usable(record: TokenRecord): boolean;
   /** Throws `closed` once the client is closed. */
   assertOpen(): void;
+  /** Aborts the request in flight when the client closes. */
+  signal: AbortSignal;
 }
 
 /**
@@ -37,7 +39,7 @@ export async function attemptGrant(context: AttemptContext, grant: ApiaxGrantTyp
   }
   context.log.debug('sending a token request', { grant });
   const previous = context.current();
-  const outcome = grant === 'refresh' ? await grants.refresh(previous!.refreshToken!) : await grants.password();
+  const outcome = grant === 'refresh' ? await grants.refresh(previous!.refreshToken!, context.signal) : await grants.password(context.signal);
   context.sent(grant);
   if (!outcome.ok) {
     const { failure } = outcome;

@@ -1,8 +1,9 @@
 import * as client from 'openid-client';
 import { CLIENT_ASSERTION_TYPE, signClientAssertion } from './assertion.js';
 import { classifyGrantError, RESPONSE_BODY_ERROR, type GrantFailure, type GrantKind } from './error-mapping.js';
+import { boundedRequest, MAX_TOKEN_RESPONSE_BYTES } from './bounded-fetch.js';
 import { isLoopbackHost, type ResolvedOptions } from './options.js';
-import type { Redactor } from './redaction.js';
+import { addOptionSecrets, type Redactor } from './redaction.js';
 
 /** A grant's outcome: the raw token response with its local receipt time, or a classified failure. */
 export type GrantOutcome =
@@ -11,35 +12,56 @@ export type GrantOutcome =
 
 export type LogoutOutcome = { ok: true; sessionWasActive: boolean } | { ok: false; failure: GrantFailure };
 
-/** The three requests the engine sends to Keycloak. The only module that talks to openid-client. */
+/**
+ * The three requests the engine sends to Keycloak. The only module that talks to openid-client.
+ * Each request is bounded: `requestTimeoutMs` for headers and body together, 64 KiB of body; and
+ * `signal` (the client closing) aborts it at once, failing it with `closed`.
+ */
 export interface Grants {
   /** `grant_type=password` (+ a fresh client assertion in 2FA). */
-  password(): Promise<GrantOutcome>;
+  password(signal?: AbortSignal): Promise<GrantOutcome>;
   /** `grant_type=refresh_token` (+ a fresh client assertion in 2FA). */
-  refresh(refreshToken: string): Promise<GrantOutcome>;
+  refresh(refreshToken: string, signal?: AbortSignal): Promise<GrantOutcome>;
   /** Keycloak's logout: a form POST ending the SSO session (not an OAuth standard, so not in openid-client). */
-  logout(refreshToken: string): Promise<LogoutOutcome>;
+  logout(refreshToken: string, signal?: AbortSignal): Promise<LogoutOutcome>;
 }
 
+/** Creates the grants of one client; registers the secrets they send with `redactor`. */
 export function createGrants(options: ResolvedOptions, redactor: Redactor): Grants {
-  const fetchWithTimeout = withTimeout(options.fetch, options.requestTimeoutMs);
-  const config = new client.Configuration(
-    // Static metadata: no discovery request, so the first token costs exactly one request.
-    { issuer: options.issuer, token_endpoint: options.tokenEndpoint },
-    options.clientId,
-    undefined,
-    clientAuthentication(options),
-  );
-  config[client.customFetch] = fetchWithTimeout;
-  // Our customFetch owns the timeout (requestTimeoutMs); openid-client's own 30 s default would be a second one.
-  config.timeout = 0;
+  addOptionSecrets(redactor, {
+    password: options.password,
+    apiKey: options.apiKey,
+    privateKeyPem: options.assertion?.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+  });
   const tokenEndpoint = new URL(options.tokenEndpoint);
-  // options.ts accepted http only on loopback; openid-client refuses it unless told.
-  if (tokenEndpoint.protocol === 'http:' && isLoopbackHost(tokenEndpoint.hostname)) client.allowInsecureRequests(config);
+  const bounded = (signal: AbortSignal | undefined): client.CustomFetch => (url, init) =>
+    boundedRequest(options.fetch, url, init as RequestInit, {
+      timeoutMs: options.requestTimeoutMs,
+      maxBodyBytes: MAX_TOKEN_RESPONSE_BYTES,
+      signal,
+    });
+  // One configuration per request: cheap (plain objects), and the only way to give openid-client a
+  // per-request abort signal, through the fetch it calls.
+  const configFor = (signal: AbortSignal | undefined): client.Configuration => {
+    const config = new client.Configuration(
+      // Static metadata: no discovery request, so the first token costs exactly one request.
+      { issuer: options.issuer, token_endpoint: options.tokenEndpoint },
+      options.clientId,
+      undefined,
+      clientAuthentication(options, redactor),
+    );
+    config[client.customFetch] = bounded(signal);
+    // Our fetch owns the deadline (requestTimeoutMs, body included); openid-client's own 30 s default would be a second one.
+    config.timeout = 0;
+    // options.ts accepted http only on loopback; openid-client refuses it unless told.
+    if (tokenEndpoint.protocol === 'http:' && isLoopbackHost(tokenEndpoint.hostname)) client.allowInsecureRequests(config);
+    return config;
+  };
+  const context = (grant: GrantKind) => ({ grant, username: options.username, redactor, endpoint: options.tokenEndpoint });
 
   const fail = async (thrown: unknown, grant: GrantKind): Promise<{ ok: false; failure: GrantFailure }> => ({
     ok: false,
-    failure: await classifyGrantError(thrown, { grant, username: options.username, redactor }),
+    failure: await classifyGrantError(thrown, context(grant)),
   });
   const succeed = (response: client.TokenEndpointResponse, requestedAt: number): GrantOutcome => ({
     ok: true,
@@ -49,30 +71,30 @@ export function createGrants(options: ResolvedOptions, redactor: Redactor): Gran
   });
 
   return {
-    async password() {
+    async password(signal) {
       const requestedAt = options.now();
       try {
         return succeed(
-          await client.genericGrantRequest(config, 'password', { username: options.username, password: options.password }),
+          await client.genericGrantRequest(configFor(signal), 'password', { username: options.username, password: options.password }),
           requestedAt,
         );
       } catch (error) {
         return fail(error, 'password');
       }
     },
-    async refresh(refreshToken) {
+    async refresh(refreshToken, signal) {
       const requestedAt = options.now();
       try {
-        return succeed(await client.refreshTokenGrant(config, refreshToken), requestedAt);
+        return succeed(await client.refreshTokenGrant(configFor(signal), refreshToken), requestedAt);
       } catch (error) {
         return fail(error, 'refresh');
       }
     },
-    async logout(refreshToken) {
+    async logout(refreshToken, signal) {
       try {
         const body = new URLSearchParams({ refresh_token: refreshToken });
-        await addClientAuthentication(options, body);
-        const response = await fetchWithTimeout(options.logoutEndpoint, {
+        await addClientAuthentication(options, body, redactor);
+        const response = await bounded(signal)(options.logoutEndpoint, {
           method: 'POST',
           headers: { 'content-type': 'application/x-www-form-urlencoded;charset=UTF-8', accept: 'application/json' },
           body,
@@ -82,11 +104,7 @@ export function createGrants(options: ResolvedOptions, redactor: Redactor): Gran
           await response.body?.cancel().catch(() => undefined);
           return { ok: true, sessionWasActive: true };
         }
-        const failure = await classifyGrantError(await asResponseError(response), {
-          grant: 'logout',
-          username: options.username,
-          redactor,
-        });
+        const failure = await classifyGrantError(await asResponseError(response), context('logout'));
         // 400 invalid_grant: the session (or the token) is already gone, which is what logout wanted.
         if (failure.kind === 'refresh-rejected') return { ok: true, sessionWasActive: false };
         return { ok: false, failure };
@@ -104,30 +122,24 @@ export function createGrants(options: ResolvedOptions, redactor: Redactor): Gran
  * from it (say `APIAX_CLIENT_ID=integration-api` left over from 1FA) would make Keycloak refuse the
  * request. Omitting it is valid RFC 7523 §3.1 and cannot mismatch.
  */
-function clientAuthentication(options: ResolvedOptions): client.ClientAuth {
+function clientAuthentication(options: ResolvedOptions, redactor: Redactor): client.ClientAuth {
   if (options.assertion === undefined) return client.None();
   return async (_server, _client, body) => {
-    await addClientAuthentication(options, body);
+    await addClientAuthentication(options, body, redactor);
   };
 }
 
-async function addClientAuthentication(options: ResolvedOptions, body: URLSearchParams): Promise<void> {
+/** 2FA: each signed assertion is a secret too (it logs in for its lifetime), in whatever encoding it is echoed. */
+async function addClientAuthentication(options: ResolvedOptions, body: URLSearchParams, redactor: Redactor): Promise<void> {
   if (options.assertion === undefined) {
     body.set('client_id', options.clientId);
     return;
   }
   body.delete('client_id');
   body.set('client_assertion_type', CLIENT_ASSERTION_TYPE);
-  body.set('client_assertion', await signClientAssertion(options.assertion, options.tokenEndpoint, options.now()));
-}
-
-/** The user's `fetch`, with every token request bounded by `requestTimeoutMs` (and any caller signal kept). */
-function withTimeout(fetchImplementation: typeof globalThis.fetch, timeoutMs: number): client.CustomFetch {
-  return (url, init) => {
-    const timeout = AbortSignal.timeout(timeoutMs);
-    const signal = init.signal ? AbortSignal.any([init.signal, timeout]) : timeout;
-    return fetchImplementation(url, { ...init, signal } as RequestInit);
-  };
+  const assertion = await signClientAssertion(options.assertion, options.tokenEndpoint, options.now());
+  redactor.addRotating(assertion);
+  body.set('client_assertion', assertion);
 }
 
 /** Shapes a non-2xx logout answer like openid-client's errors, so one classifier serves both. */

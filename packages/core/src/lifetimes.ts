@@ -2,6 +2,13 @@ import { decodeJwt } from 'jose';
 import { ApiaxAuthError } from './errors.js';
 import type { TokenRecord } from './store.js';
 
+/**
+ * How far the local clock and the token server's may disagree (ms) when a JWT's own `exp` is all
+ * there is: a token whose `exp` lies further than this in the past is refused (`invalid_response`),
+ * and none is used past `exp` + this, whatever its `iat` says. Documented in the README.
+ */
+export const JWT_CLOCK_SKEW_ALLOWANCE_MS = 60_000;
+
 /** Values at or above this are epoch milliseconds; below, epoch seconds (1e11 s is the year 5138, 1e11 ms is 1973). */
 const EPOCH_MILLISECONDS_THRESHOLD = 1e11;
 
@@ -24,8 +31,9 @@ export interface TokenResponseContext {
  *
  * Access token expiry, first match wins: `expires_in` (seconds from the request); `expires_at`
  * (epoch seconds or ms, told apart by magnitude); the access token's JWT `exp` (as a duration
- * `exp - iat` from the request when `iat` is present, so a server clock ahead or behind does not
- * shift it). `refresh_expires_in` is taken as it comes (Keycloak counts it down from the login;
+ * `exp - iat` from the request when `iat` is present, so a server clock ahead does not stretch it,
+ * but never past `exp` + {@link JWT_CLOCK_SKEW_ALLOWANCE_MS}: a stale token issued long ago is not
+ * given a fresh lifetime). `refresh_expires_in` is taken as it comes (Keycloak counts it down from the login;
  * `0` = unknown). The local clock anchors everything, never the token's `iat`.
  *
  * @throws ApiaxAuthError `invalid_response` (retryable) when the response is not a usable bearer
@@ -95,9 +103,12 @@ function expiryFromJwt(accessToken: string, requestedAt: number): number {
   if (typeof exp !== 'number' || !Number.isFinite(exp)) {
     throw malformed('no expires_in or expires_at, and the access token has no exp claim');
   }
-  const expiresAt =
-    typeof iat === 'number' && Number.isFinite(iat) && exp > iat ? requestedAt + Math.round((exp - iat) * 1000) : Math.round(exp * 1000);
-  return checkedExpiry(expiresAt, requestedAt, 'the access token exp claim');
+  const absolute = Math.round(exp * 1000);
+  if (typeof iat !== 'number' || !Number.isFinite(iat) || exp <= iat) return checkedExpiry(absolute, requestedAt, 'the access token exp claim');
+  // Its own exp says it died before it reached us (a cached or replayed answer): no lifetime makes it usable.
+  if (absolute + JWT_CLOCK_SKEW_ALLOWANCE_MS <= requestedAt) throw malformed('the access token expired before it arrived (its exp claim is past)');
+  const fromDuration = requestedAt + Math.round((exp - iat) * 1000);
+  return checkedExpiry(Math.min(fromDuration, absolute + JWT_CLOCK_SKEW_ALLOWANCE_MS), requestedAt, 'the access token exp claim');
 }
 
 /** An expiry must lie after `after` and be a plain integer of epoch ms (no Infinity from absurd values). */

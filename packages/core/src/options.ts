@@ -2,14 +2,26 @@ import type { KeyObject, JsonWebKey } from 'node:crypto';
 import { loadAssertionKey, type ResolvedAssertion } from './assertion.js';
 import { systemClock, type ApiaxClock } from './clock.js';
 import { invalidConfig } from './errors.js';
+import { assertKnownAssertionOptions, assertKnownOptions } from './option-names.js';
 import type { TokenStore } from './store.js';
 
-/** Anything with the four levels: `console`, pino, winston... */
+/**
+ * A logger: `console`, pino, winston, or any object with the four levels. The argument order is
+ * detected (pino's `(details, message)`; see the README), so structured details survive with each.
+ */
 export interface ApiaxAuthLogger {
   debug(message: string, details?: Record<string, unknown>): void;
   info(message: string, details?: Record<string, unknown>): void;
   warn(message: string, details?: Record<string, unknown>): void;
   error(message: string, details?: Record<string, unknown>): void;
+}
+
+/** Nest's `Logger` / `LoggerService`: `log` where others have `info`, a context string second. */
+export interface ApiaxAuthNestLikeLogger {
+  log(message: string, context?: string): void;
+  warn(message: string, context?: string): void;
+  error(message: string, context?: string): void;
+  debug?(message: string, context?: string): void;
 }
 
 /** 2FA: every token request carries a fresh RS256 client assertion signed with this key. */
@@ -56,8 +68,8 @@ export interface ApiaxAuthOptions {
    * Give `clock` or `now`, not both.
    */
   clock?: ApiaxClock;
-  /** Silent by default. */
-  logger?: ApiaxAuthLogger;
+  /** Default: `warn` and `error` lines to the console; `false`: silent. */
+  logger?: ApiaxAuthLogger | ApiaxAuthNestLikeLogger | false;
   /**
    * Refresh this long before the access token expires, while it keeps serving (ms).
    * Default: the larger of 60 s and a sixth of the token's lifetime (5 min for 30-min tokens).
@@ -133,7 +145,8 @@ export interface ResolvedOptions {
   clock: ApiaxClock;
   /** The clock's `now`, callable unbound. */
   now: () => number;
-  logger: ApiaxAuthLogger | undefined;
+  /** `undefined`: the default console lines; `false`: silent. */
+  logger: ApiaxAuthLogger | ApiaxAuthNestLikeLogger | false | undefined;
   /** `undefined`: the default, which depends on each token's lifetime (see policy.ts). */
   refreshWindowMs: number | undefined;
   expiryMarginMs: number;
@@ -153,6 +166,7 @@ type Env = ApiaxAuthEnv;
  */
 export function resolveOptions(options: ApiaxAuthOptions = {}): ResolvedOptions {
   if (options === null || typeof options !== 'object') throw invalidConfig('options', 'must be an object');
+  assertKnownOptions(options);
   const env: Env = options.env ?? (typeof process === 'undefined' ? {} : process.env);
 
   const username = requiredString(options.username, env, 'username', 'APIAX_USERNAME');
@@ -245,6 +259,7 @@ function resolveAssertion(value: ApiaxAssertionOptions | undefined, env: Env): R
     };
   }
   if (value === null || typeof value !== 'object') throw invalidConfig('assertion', 'must be an object { privateKey, subject, issuer?, lifetimeSeconds? }');
+  assertKnownAssertionOptions(value);
   if (typeof value.subject !== 'string' || value.subject.trim() === '') throw invalidConfig('assertion.subject', 'must be a non-empty string');
   if (value.issuer !== undefined && (typeof value.issuer !== 'string' || value.issuer.trim() === '')) {
     throw invalidConfig('assertion.issuer', 'must be a non-empty string');
@@ -258,10 +273,14 @@ function resolveAssertion(value: ApiaxAssertionOptions | undefined, env: Env): R
   };
 }
 
-/** Loopback hosts, where plain http is acceptable (local fakes, sidecars): localhost, 127.0.0.0/8, ::1. */
+/**
+ * Loopback hosts, where plain http is acceptable (local fakes, sidecars): `localhost`, 127.0.0.0/8,
+ * `::1`. Not `*.localhost`: nothing guarantees such a name resolves to loopback (only some resolvers
+ * do it), and plain http to a host elsewhere would send the password in clear.
+ */
 export function isLoopbackHost(hostname: string): boolean {
   const host = hostname.toLowerCase().replace(/^\[|\]$/g, '');
-  if (host === 'localhost' || host.endsWith('.localhost') || host === '::1') return true;
+  if (host === 'localhost' || host === '::1') return true;
   return /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
 }
 
@@ -309,14 +328,14 @@ function resolveStore(value: unknown): TokenStore | undefined {
   return store;
 }
 
-function resolveLogger(value: unknown): ApiaxAuthLogger | undefined {
-  if (value === undefined) return undefined;
-  const logger = value as ApiaxAuthLogger;
-  const levels = ['debug', 'info', 'warn', 'error'] as const;
-  if (logger === null || typeof logger !== 'object' || !levels.every((level) => typeof logger[level] === 'function')) {
-    throw invalidConfig('logger', 'must have debug, info, warn and error methods (console, pino...)');
+function resolveLogger(value: unknown): ApiaxAuthLogger | ApiaxAuthNestLikeLogger | false | undefined {
+  if (value === undefined || value === false) return value;
+  const logger = value as Record<string, unknown> | null;
+  const has = (method: string) => typeof logger?.[method] === 'function';
+  if (logger === null || typeof logger !== 'object' || !has('warn') || !has('error') || !(has('info') || has('log'))) {
+    throw invalidConfig('logger', 'must be false or have info (or log), warn and error methods (console, pino, winston, Nest Logger...)');
   }
-  return logger;
+  return logger as unknown as ApiaxAuthLogger | ApiaxAuthNestLikeLogger;
 }
 
 /** The clock, and its `now` as a function that can be passed around unbound. */

@@ -44,8 +44,10 @@ export class TokenSession {
   readonly #options: ResolvedOptions;
   readonly #policy: PolicySettings;
   readonly #timer: RenewalTimer;
-  /** Aborts retry waits and lock waits on close. */
+  /** Aborts retry waits and lock waits on close, and settles every waiting caller with `closed`. */
   readonly #closing = new AbortController();
+  /** Aborts token requests on the wire: on close, unless a logout wants the session a login is opening. */
+  readonly #abortRequests = new AbortController();
 
   #record: TokenRecord | null = null;
   /** Until when (epoch ms) the policy says `use` for {@link #record}: computed once per record, for the warm path. */
@@ -76,7 +78,7 @@ export class TokenSession {
   /** A token the policy allows to send now; waits for a grant only when the current one cannot serve. */
   async getAccessToken(forceRefresh = false): Promise<string> {
     this.assertOpen();
-    if (forceRefresh) return (await this.#renew({ reason: 'forced', replacing: this.#record?.accessToken, background: false })).accessToken;
+    if (forceRefresh) return (await this.#wait({ reason: 'forced', replacing: this.#record?.accessToken, background: false })).accessToken;
     const record = this.#record;
     // The warm path: one comparison against the policy's answer cached for this record; no store, no await.
     if (record !== null && this.#options.clock.now() < this.#useUntil) return record.accessToken;
@@ -87,7 +89,7 @@ export class TokenSession {
       return record!.accessToken;
     }
     const reason: TokenReason = action.type === 'wait-for-refresh' ? 'expired' : record === null ? 'initial' : 'relogin';
-    return (await this.#renew({ reason, replacing: undefined, background: false })).accessToken;
+    return (await this.#wait({ reason, replacing: undefined, background: false })).accessToken;
   }
 
   /**
@@ -97,7 +99,18 @@ export class TokenSession {
   async renewAfterUnauthorized(rejectedToken: string): Promise<string> {
     this.assertOpen();
     if (this.#record !== null && this.#record.accessToken !== rejectedToken) return this.getAccessToken();
-    return (await this.#renew({ reason: 'unauthorized', replacing: rejectedToken, background: false })).accessToken;
+    return (await this.#wait({ reason: 'unauthorized', replacing: rejectedToken, background: false })).accessToken;
+  }
+
+  /** A caller's wait for a renewal: its outcome, or `closed` the moment the client closes. */
+  #wait(request: FlightRequest): Promise<TokenRecord> {
+    const signal = this.#closing.signal;
+    const renewal = this.#renew(request);
+    return new Promise((resolve, reject) => {
+      const onClose = (): void => reject(new ApiaxAuthError('closed', 'This apiax-auth client was closed'));
+      signal.addEventListener('abort', onClose, { once: true });
+      renewal.then(resolve, reject).finally(() => signal.removeEventListener('abort', onClose));
+    });
   }
 
   status(): ApiaxAuthStatus {
@@ -117,8 +130,11 @@ export class TokenSession {
     if (this.#closing.signal.aborted) return;
     this.#closing.abort();
     this.#timer.clear();
-    // Let a request already on the wire finish, so logout uses the newest refresh token.
+    // Every waiting caller has its `closed` now. A request on the wire is aborted too, unless a logout
+    // follows: then it may finish (within requestTimeoutMs), so that logout ends the session it opens.
+    if (!logout) this.#abortRequests.abort();
     await this.#flight?.catch(() => undefined);
+    this.#abortRequests.abort();
     const refreshToken = this.#record?.refreshToken;
     if (logout && refreshToken) {
       await endKeycloakSession(this.#deps, refreshToken);
@@ -197,6 +213,7 @@ export class TokenSession {
       commit: (record, grant) => this.#commit(record, grant, grant === 'refresh' ? reason : this.#signedInBefore ? 'relogin' : 'initial'),
       usable: (record) => isUsable(record, this.#options.clock.now(), this.#policy),
       assertOpen: () => this.assertOpen(),
+      signal: this.#abortRequests.signal,
     };
     return {
       ...retrySchedule(this.#options, { ...this.#deps, signal: this.#closing.signal }),

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { UnsecuredJWT } from 'jose';
-import { toTokenRecord } from '../src/lifetimes.js';
+import { JWT_CLOCK_SKEW_ALLOWANCE_MS, toTokenRecord } from '../src/lifetimes.js';
 import { ApiaxAuthError } from '../src/errors.js';
 import type { TokenRecord } from '../src/store.js';
 
@@ -72,14 +72,41 @@ describe('toTokenRecord', () => {
     );
   });
 
-  it('falls back to the JWT exp, as a duration from iat anchored on receipt (server clock skew does not shift it)', () => {
+  it('falls back to the JWT exp, as a duration from iat anchored on receipt, never past exp + the skew allowance', () => {
     fc.assert(
       fc.property(receivedAtArb, secondsArb, fc.integer({ min: -86_400, max: 86_400 }), (receivedAt, lifetime, skewSeconds) => {
         const serverNow = Math.floor(receivedAt / 1000) + skewSeconds;
         const accessToken = jwt({ iat: serverNow, exp: serverNow + lifetime });
-        const record = toTokenRecord({ access_token: accessToken, token_type: 'bearer' }, { requestedAt: receivedAt });
-        expect(record.accessTokenExpiresAt).toBe(receivedAt + lifetime * 1000);
+        const absoluteExp = (serverNow + lifetime) * 1000;
+        const body = { access_token: accessToken, token_type: 'bearer' };
+        if (absoluteExp + JWT_CLOCK_SKEW_ALLOWANCE_MS <= receivedAt) {
+          expectInvalidResponse(() => toTokenRecord(body, { requestedAt: receivedAt }));
+          return;
+        }
+        const record = toTokenRecord(body, { requestedAt: receivedAt });
+        // A server clock ahead of ours (or behind by less than the allowance) does not shift the lifetime...
+        if (skewSeconds * 1000 >= -JWT_CLOCK_SKEW_ALLOWANCE_MS) expect(record.accessTokenExpiresAt).toBe(receivedAt + lifetime * 1000);
+        // ...and no token is ever used past its own exp + the allowance.
+        expect(record.accessTokenExpiresAt).toBeLessThanOrEqual(absoluteExp + JWT_CLOCK_SKEW_ALLOWANCE_MS);
+        expect(record.accessTokenExpiresAt).toBeGreaterThan(receivedAt);
       }),
+    );
+  });
+
+  // Issue 13 item 7: a response without expires_in carrying a token already dead by its own exp was
+  // given a fresh `exp - iat` lifetime from now and sent.
+  it('refuses a token that expired before it arrived (exp past beyond the skew allowance), whatever its iat', () => {
+    fc.assert(
+      fc.property(
+        receivedAtArb,
+        secondsArb,
+        fc.integer({ min: Math.ceil(JWT_CLOCK_SKEW_ALLOWANCE_MS / 1000), max: 30 * 86_400 }),
+        (receivedAt, lifetime, secondsPast) => {
+          const exp = Math.floor(receivedAt / 1000) - secondsPast;
+          const accessToken = jwt({ iat: exp - lifetime, exp });
+          expectInvalidResponse(() => toTokenRecord({ access_token: accessToken, token_type: 'bearer' }, { requestedAt: receivedAt }));
+        },
+      ),
     );
   });
 

@@ -167,7 +167,7 @@ describe('options: loopback', () => {
   it.each([
     ['localhost', true],
     ['LOCALHOST', true],
-    ['api.localhost', true],
+    ['api.localhost', false],
     ['127.0.0.1', true],
     ['127.1.2.3', true],
     ['[::1]', true],
