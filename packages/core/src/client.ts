@@ -7,6 +7,8 @@ import { MemoryTokenStore } from './memory-store.js';
 import { resolveOptions, type ApiaxAuthOptions, type ResolvedOptions } from './options.js';
 import { Redactor } from './redaction.js';
 import { TokenSession } from './session.js';
+import type { ApiaxHealth, ApiaxStoreState } from './health.js';
+import { createTelemetry, type Telemetry } from './telemetry.js';
 
 export type ApiaxAuthState = 'signed-out' | 'valid' | 'refreshing' | 'expired' | 'failed';
 
@@ -20,6 +22,10 @@ export interface ApiaxAuthStatus {
   /** Grants sent by this instance. */
   grants: { password: number; refresh: number };
   lastError: { code: ApiaxAuthErrorCode; message: string } | null;
+  /** `up`, `degraded` (the token serves but renewal or the shared store fails) or `down` (no usable token, or closed). */
+  health: ApiaxHealth;
+  /** `local` (in-memory), `shared`, or `degraded` (the shared store is unreachable; running on the local copy). */
+  store: ApiaxStoreState;
 }
 
 /** Payload of the `token` event: a grant succeeded (or a record written by another instance was adopted). */
@@ -69,6 +75,7 @@ export class ApiaxAuth {
   readonly #session: TokenSession;
   readonly #events: TypedEmitter<ApiaxAuthEvents>;
   readonly #fetch: AuthenticatedFetch;
+  readonly #telemetry: Telemetry;
   #closing: Promise<void> | undefined;
 
   /** Validates every option (throws `invalid_config` naming the option); sends nothing. */
@@ -79,6 +86,7 @@ export class ApiaxAuth {
     this.#events = new TypedEmitter<ApiaxAuthEvents>((event, error) => {
       log.warn('an event listener threw', { event: String(event), error: (error as { name?: unknown } | null)?.name ?? 'Error' });
     });
+    this.#telemetry = createTelemetry({ enabled: resolved.telemetry, tokenEndpoint: resolved.tokenEndpoint });
     this.#session = new TokenSession({
       options: resolved,
       grants: createGrants(resolved, redactor),
@@ -87,8 +95,10 @@ export class ApiaxAuth {
       events: this.#events,
       log,
       redactor,
+      telemetry: this.#telemetry,
     });
     const session = this.#session;
+    this.#telemetry.observe(session, resolved.now);
     this.#fetch = createAuthenticatedFetch({
       fetch: resolved.fetch,
       apiBaseUrl: resolved.apiBaseUrl,
@@ -139,7 +149,7 @@ export class ApiaxAuth {
    * emitted as `error`.
    */
   async close(options: CloseOptions = {}): Promise<void> {
-    this.#closing ??= this.#session.close(options.logout === true);
+    this.#closing ??= this.#session.close(options.logout === true).finally(() => this.#telemetry.stop());
     await this.#closing;
   }
 }

@@ -10,6 +10,8 @@ import type { ResolvedOptions } from './options.js';
 import { decide, isUsable, nextActionAt, renewalGrant, type PolicySettings } from './policy.js';
 import type { Redactor } from './redaction.js';
 import { parseTokenRecord, type TokenRecord, type TokenStore } from './store.js';
+import { healthOf, isLocalStore } from './health.js';
+import type { Telemetry } from './telemetry.js';
 
 type TokenReason = ApiaxTokenEvent['reason'];
 
@@ -30,6 +32,8 @@ export interface SessionDependencies {
   events: TypedEmitter<ApiaxAuthEvents>;
   log: SafeLogger;
   redactor: Redactor;
+  /** Spans and metrics around each token-endpoint request. */
+  telemetry: Telemetry;
 }
 
 /** Longest delay `setTimeout` accepts. */
@@ -47,6 +51,7 @@ export class TokenSession {
   readonly #events: TypedEmitter<ApiaxAuthEvents>;
   readonly #log: SafeLogger;
   readonly #redactor: Redactor;
+  readonly #telemetry: Telemetry;
   readonly #policy: PolicySettings;
   /** Aborts retry waits on close. */
   readonly #closing = new AbortController();
@@ -75,6 +80,7 @@ export class TokenSession {
     this.#events = dependencies.events;
     this.#log = dependencies.log;
     this.#redactor = dependencies.redactor;
+    this.#telemetry = dependencies.telemetry;
     this.#policy = { refreshWindowMs: this.#options.refreshWindowMs, expiryMarginMs: this.#options.expiryMarginMs };
   }
 
@@ -122,6 +128,13 @@ export class TokenSession {
       refreshTokenExpiresAt: record?.refreshTokenExpiresAt ?? null,
       grants: { ...this.#sent },
       lastError: lastError === null ? null : { code: lastError.code, message: lastError.message },
+      ...healthOf({
+        closed: this.#closed,
+        usableToken: record !== null && isUsable(record, now, this.#policy),
+        lastErrorCode: lastError?.code ?? null,
+        storeIsLocal: isLocalStore(this.#store),
+        storeFailing: this.#storeDegraded,
+      }),
     };
   }
 
@@ -135,7 +148,7 @@ export class TokenSession {
     await this.#flight?.catch(() => undefined);
     const refreshToken = this.#record?.refreshToken;
     if (logout && refreshToken) {
-      const outcome = await this.#grants.logout(refreshToken);
+      const outcome = await this.#telemetry.request('logout', undefined, false, () => this.#grants.logout(refreshToken));
       if (outcome.ok) {
         this.#log.info('logged out', { sessionWasActive: outcome.sessionWasActive });
       } else {
@@ -275,7 +288,9 @@ export class TokenSession {
       if (coolingDown !== null) throw coolingDown;
       this.#log.debug('sending a token request', { grant: grant === 'refresh' ? 'refresh' : 'password', attempt, reason });
 
-      const outcome = grant === 'refresh' ? await this.#grants.refresh(previous!.refreshToken!) : await this.#grants.password();
+      const outcome = await this.#telemetry.request(grant === 'refresh' ? 'refresh' : 'password', reason, request.background, () =>
+        grant === 'refresh' ? this.#grants.refresh(previous!.refreshToken!) : this.#grants.password(),
+      );
       this.#sent[grant === 'refresh' ? 'refresh' : 'password'] += 1;
 
       let failure: GrantFailure;

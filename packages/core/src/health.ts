@@ -1,0 +1,60 @@
+import type { ApiaxAuthErrorCode } from './errors.js';
+import { MemoryTokenStore } from './memory-store.js';
+import type { TokenStore } from './store.js';
+
+/**
+ * Whether the client can serve tokens, for probes and dashboards.
+ * `up`: a usable token, or none needed yet (a client never used is up).
+ * `degraded`: the token still serves, but the last renewal failed, or the shared store is unreachable.
+ * `down`: no usable token and the last attempt failed, or the client is closed.
+ */
+export type ApiaxHealth = 'up' | 'degraded' | 'down';
+
+/**
+ * Where the token lives. `local`: the built-in in-memory store; `shared`: any other store (Redis, a
+ * file...); `degraded`: the last call to a shared store failed, the client runs on its local copy.
+ */
+export type ApiaxStoreState = 'local' | 'shared' | 'degraded';
+
+/** What the session knows, reduced to what health depends on. */
+export interface HealthInput {
+  closed: boolean;
+  /** The current token may be sent now (the policy allows it). */
+  usableToken: boolean;
+  /** The code of the last failed renewal; `null` once a renewal succeeded (or none failed). */
+  lastErrorCode: ApiaxAuthErrorCode | null;
+  /** The store the session was given is the built-in in-memory one. */
+  storeIsLocal: boolean;
+  /** The last call to the store failed. */
+  storeFailing: boolean;
+}
+
+/** The `health` and `store` fields of `auth.status()`. */
+export interface HealthFields {
+  health: ApiaxHealth;
+  store: ApiaxStoreState;
+}
+
+/** Pure: health and store state from the session's facts (see {@link ApiaxHealth} for the rules). */
+export function healthOf(input: HealthInput): HealthFields {
+  const store = storeStateOf(input.storeIsLocal, input.storeFailing);
+  if (input.closed) return { health: 'down', store };
+  const renewalFailed = input.lastErrorCode !== null;
+  if (!input.usableToken && renewalFailed) return { health: 'down', store };
+  if (renewalFailed || store === 'degraded') return { health: 'degraded', store };
+  return { health: 'up', store };
+}
+
+/** Pure: a local store never degrades (it cannot be unreachable); a shared one is degraded while failing. */
+export function storeStateOf(storeIsLocal: boolean, storeFailing: boolean): ApiaxStoreState {
+  if (storeIsLocal) return 'local';
+  return storeFailing ? 'degraded' : 'shared';
+}
+
+/**
+ * A store is local when it is the built-in {@link MemoryTokenStore}: tokens live in this process only.
+ * Any other store is taken as shared, since it can fail the way a network store does.
+ */
+export function isLocalStore(store: TokenStore): boolean {
+  return store instanceof MemoryTokenStore;
+}
