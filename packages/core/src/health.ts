@@ -58,3 +58,52 @@ export function storeStateOf(storeIsLocal: boolean, storeFailing: boolean): Apia
 export function isLocalStore(store: TokenStore): boolean {
   return store instanceof MemoryTokenStore;
 }
+
+/** The JSON a health endpoint answers: the health, state, store and expiries; never a secret nor a message. */
+export interface ApiaxHealthBody {
+  status: ApiaxHealth;
+  /** As `status().state`: `signed-out`, `valid`, `refreshing`, `expired` or `failed`. */
+  state: string;
+  store: ApiaxStoreState;
+  /** Epoch ms, or `null`. */
+  accessTokenExpiresAt: number | null;
+  /** Epoch ms, or `null` when unknown. */
+  refreshTokenExpiresAt: number | null;
+  /** The code alone: messages name the account, which a probe need not disclose. */
+  lastError: { code: ApiaxAuthErrorCode } | null;
+}
+
+/** What a health endpoint answers: 200 for `up` and `degraded` (keep the pod), 503 for `down`. */
+export interface ApiaxHealthReport {
+  httpStatus: 200 | 503;
+  body: ApiaxHealthBody;
+}
+
+/** The fields of `auth.status()` a health endpoint reads (declared here so health.ts does not import client.ts). */
+export interface HealthStatusSnapshot extends HealthFields {
+  state: string;
+  accessTokenExpiresAt: number | null;
+  refreshTokenExpiresAt: number | null;
+  lastError: { code: ApiaxAuthErrorCode } | null;
+}
+
+/**
+ * Pure: the health endpoint's answer for a `status()` snapshot. The adapters (Express `apiaxHealth`,
+ * Nest `ApiaxHealthIndicator`, a Next route handler) all answer with it.
+ * @example
+ * const { httpStatus, body } = healthReport(auth.status());
+ * return Response.json(body, { status: httpStatus });
+ */
+export function healthReport(status: HealthStatusSnapshot): ApiaxHealthReport {
+  return {
+    httpStatus: status.health === 'down' ? 503 : 200,
+    body: {
+      status: status.health,
+      state: status.state,
+      store: status.store,
+      accessTokenExpiresAt: status.accessTokenExpiresAt,
+      refreshTokenExpiresAt: status.refreshTokenExpiresAt,
+      lastError: status.lastError === null ? null : { code: status.lastError.code },
+    },
+  };
+}

@@ -16,4 +16,5 @@ export { LOGIN_REJECTION_KEY_SUFFIX, parseStoredRecord, parseTokenRecord } from 
 export type { LoginRejectionRecord, StoredRecord, TokenRecord, TokenStore, TokenStoreLockOptions } from './store.js';
 export { createRequestContext } from './request-context.js';
 export type { ApiaxRequestContext } from './request-context.js';
-export type { ApiaxHealth, ApiaxStoreState } from './health.js';
+export type { ApiaxHealth, ApiaxHealthBody, ApiaxHealthReport, ApiaxStoreState } from './health.js';
+export { healthReport } from './health.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { healthOf, storeStateOf } from '../src/health.js';
-import { MemoryTokenStore, type StoredRecord, type TokenStore } from '../src/index.js';
+import { healthReport, MemoryTokenStore, type StoredRecord, type TokenStore } from '../src/index.js';
 import { settled, startHarness } from './support/harness.js';
 
 /** A shared store (not the built-in one) that can be made unreachable, as Redis can be. */
@@ -100,5 +100,24 @@ describe('status().health over real HTTP', () => {
     setReachable(true);
     await auth.getAccessToken({ forceRefresh: true });
     expect(auth.status()).toMatchObject({ health: 'up', store: 'shared' });
+  });
+});
+
+describe('healthReport', () => {
+  it('answers 200 for up and degraded, 503 for down, with the error code and no message', async () => {
+    const { client } = await startHarness();
+    const auth = client({ password: 'not-the-password' });
+    expect(healthReport(auth.status())).toEqual({
+      httpStatus: 200,
+      body: { status: 'up', state: 'signed-out', store: 'local', accessTokenExpiresAt: null, refreshTokenExpiresAt: null, lastError: null },
+    });
+    await expect(auth.getAccessToken()).rejects.toMatchObject({ code: 'invalid_credentials' });
+    const down = healthReport(auth.status());
+    expect(down.httpStatus).toBe(503);
+    expect(down.body.lastError).toEqual({ code: 'invalid_credentials' });
+    expect(JSON.stringify(down)).not.toContain('not-the-password');
+    expect(JSON.stringify(down)).not.toContain('demo'); // the account name stays out of a public probe
+    const degraded = { ...auth.status(), health: 'degraded' as const };
+    expect(healthReport(degraded).httpStatus).toBe(200);
   });
 });
