@@ -78,12 +78,16 @@ let loaded: OtelApi | null | undefined;
  * bundled); and every 1.x copy of the API shares one global registry, so the app's SDK is the one used.
  */
 export function loadOpenTelemetryApi(): OtelApi | null {
-  if (loaded !== undefined) return loaded;
+  loaded ??= requireOptional('@opentelemetry/api') as OtelApi | null;
+  return loaded;
+}
+
+/** Loads a CommonJS-loadable package if it is installed, else `null` (never throws). */
+export function requireOptional(id: string): unknown {
   try {
     const requireHere = typeof require === 'function' ? require : createRequire(import.meta.url);
-    loaded = requireHere('@opentelemetry/api') as OtelApi;
+    return requireHere(id) as unknown;
   } catch {
-    loaded = null;
+    return null;
   }
-  return loaded;
 }
