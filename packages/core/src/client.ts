@@ -8,6 +8,7 @@ import { resolveOptions, type ApiaxAuthOptions, type ResolvedOptions } from './o
 import { Redactor } from './redaction.js';
 import { TokenSession } from './session.js';
 import { GuardedStore } from './store-guard.js';
+import { createTelemetry, type Telemetry } from './telemetry.js';
 
 export interface GetAccessTokenOptions {
   /** Skip the cache: run a refresh (or a login) now. Concurrent forced calls share one grant. */
@@ -30,6 +31,7 @@ export class ApiaxAuth {
   readonly #session: TokenSession;
   readonly #events: TypedEmitter<ApiaxAuthEvents>;
   readonly #fetch: AuthenticatedFetch;
+  readonly #telemetry: Telemetry;
   #closing: Promise<void> | undefined;
 
   /** Validates every option (throws `invalid_config` naming the option); sends nothing. */
@@ -44,7 +46,7 @@ export class ApiaxAuth {
     const store = new GuardedStore({
       store: resolved.store ?? new MemoryTokenStore({ clock: resolved.clock }),
       key: storeKeyOf(resolved),
-      shared: resolved.store !== undefined,
+      reachableByOthers: resolved.store !== undefined,
       log,
       localRecord: () => this.#session.record,
     });
@@ -56,7 +58,10 @@ export class ApiaxAuth {
       log,
     });
     const grants = createGrants(resolved, redactor);
-    this.#session = new TokenSession({ options: resolved, grants, store, cooldown, events: this.#events, log, redactor });
+    this.#telemetry = createTelemetry({ enabled: resolved.telemetry, tokenEndpoint: resolved.tokenEndpoint });
+    const telemetry = this.#telemetry;
+    this.#session = new TokenSession({ options: resolved, grants, store, cooldown, events: this.#events, log, redactor, telemetry });
+    telemetry.observe(this.#session, resolved.now);
     const session = this.#session;
     this.#fetch = createAuthenticatedFetch({
       fetch: resolved.fetch,
@@ -108,7 +113,7 @@ export class ApiaxAuth {
    * emitted as `error`.
    */
   async close(options: CloseOptions = {}): Promise<void> {
-    this.#closing ??= this.#session.close(options.logout === true);
+    this.#closing ??= this.#session.close(options.logout === true).finally(() => this.#telemetry.stop());
     await this.#closing;
   }
 }

@@ -1,4 +1,5 @@
 import type { ApiaxAuthError, ApiaxAuthErrorCode } from './errors.js';
+import type { ApiaxHealth, ApiaxStoreState } from './health.js';
 
 /** The two grants that yield tokens: a password login and a refresh. */
 export type ApiaxGrantType = 'password' | 'refresh';
@@ -15,6 +16,10 @@ export interface ApiaxAuthStatus {
   /** Grants sent by this instance. */
   grants: { password: number; refresh: number };
   lastError: { code: ApiaxAuthErrorCode; message: string } | null;
+  /** `up`, `degraded` (the token serves but renewal or the shared store fails) or `down` (no usable token, or closed). */
+  health: ApiaxHealth;
+  /** `local` (in-memory), `shared`, or `degraded` (the shared store is unreachable; running on the local copy). */
+  store: ApiaxStoreState;
 }
 
 /** Payload of the `token` event: a grant succeeded (or a record written by another instance was adopted). */

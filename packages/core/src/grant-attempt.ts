@@ -5,6 +5,7 @@ import { toTokenRecord } from './lifetimes.js';
 import type { SafeLogger } from './logging.js';
 import type { LoginCooldown } from './login-cooldown.js';
 import type { AttemptResult } from './retryer.js';
+import type { Telemetry } from './telemetry.js';
 import type { TokenRecord } from './store.js';
 
 /** What one attempt needs from the session: its record, and how to count, commit and judge. */
@@ -24,6 +25,11 @@ export interface AttemptContext {
   assertOpen(): void;
   /** Aborts the request in flight when the client closes. */
   signal: AbortSignal;
+  telemetry: Telemetry;
+  /** Why the flight runs (a span attribute). */
+  reason(): string;
+  /** No caller waits: the request's span starts a trace of its own. */
+  background: boolean;
 }
 
 /**
@@ -39,7 +45,9 @@ export async function attemptGrant(context: AttemptContext, grant: ApiaxGrantTyp
   }
   context.log.debug('sending a token request', { grant });
   const previous = context.current();
-  const outcome = grant === 'refresh' ? await grants.refresh(previous!.refreshToken!, context.signal) : await grants.password(context.signal);
+  const outcome = await context.telemetry.request(grant, context.reason(), context.background, () =>
+    grant === 'refresh' ? grants.refresh(previous!.refreshToken!, context.signal) : grants.password(context.signal),
+  );
   context.sent(grant);
   if (!outcome.ok) {
     const { failure } = outcome;
@@ -74,10 +82,10 @@ function isUnusableAnswer(error: ApiaxAuthError): boolean {
 
 /** Keycloak's logout on `close({ logout: true })`: never throws; a failure is logged and emitted as `error`. */
 export async function endKeycloakSession(
-  context: { grants: Grants; log: SafeLogger; events: TypedEmitter<ApiaxAuthEvents> },
+  context: { grants: Grants; log: SafeLogger; events: TypedEmitter<ApiaxAuthEvents>; telemetry: Telemetry },
   refreshToken: string,
 ): Promise<void> {
-  const outcome = await context.grants.logout(refreshToken);
+  const outcome = await context.telemetry.request('logout', undefined, false, () => context.grants.logout(refreshToken));
   if (outcome.ok) {
     context.log.info('logged out', { sessionWasActive: outcome.sessionWasActive });
     return;

@@ -12,3 +12,5 @@ export { PROBLEM_HEADERS, problemResponse, toProblemDetails } from './problem-de
 export type { ApiaxProblemDetails } from './problem-details.js';
 export { createRequestContext } from './request-context.js';
 export type { ApiaxRequestContext } from './request-context.js';
+export type { ApiaxHealth, ApiaxHealthBody, ApiaxHealthReport, ApiaxStoreState } from './health.js';
+export { healthReport } from './health.js';

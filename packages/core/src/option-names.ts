@@ -19,6 +19,7 @@ const OPTION_NAMES: { readonly [name in keyof Required<ApiaxAuthOptions>]: true 
   fetch: true,
   now: true,
   clock: true,
+  telemetry: true,
   logger: true,
   refreshWindowMs: true,
   expiryMarginMs: true,

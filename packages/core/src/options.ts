@@ -89,6 +89,11 @@ export interface ApiaxAuthOptions {
   retryMaxDelayMs?: number;
   /** Keep the session warm with `unref`'d timers, without traffic; default false. */
   background?: boolean;
+  /**
+   * Spans and metrics through the app's `@opentelemetry/api` (an optional peer dependency; silent
+   * unless the app registers an SDK); default true. `false` turns both off.
+   */
+  telemetry?: boolean;
   /** Environment to read `APIAX_*` from; default `process.env`. Accepts `process.env`, a plain object, or a fake's `env`. */
   env?: ApiaxAuthEnv;
 }
@@ -156,6 +161,7 @@ export interface ResolvedOptions {
   retryBaseDelayMs: number;
   retryMaxDelayMs: number;
   background: boolean;
+  telemetry: boolean;
 }
 
 type Env = ApiaxAuthEnv;
@@ -212,6 +218,7 @@ export function resolveOptions(options: ApiaxAuthOptions = {}): ResolvedOptions 
     retryBaseDelayMs: numberOption(options.retryBaseDelayMs, 'retryBaseDelayMs', { min: 0, max: 2 ** 31 - 1 }) ?? DEFAULTS.retryBaseDelayMs,
     retryMaxDelayMs: numberOption(options.retryMaxDelayMs, 'retryMaxDelayMs', { min: 0, max: 2 ** 31 - 1 }) ?? DEFAULTS.retryMaxDelayMs,
     background: booleanOption(options.background, 'background') ?? false,
+    telemetry: booleanOption(options.telemetry, 'telemetry') ?? true,
   };
 }
 

@@ -12,6 +12,7 @@ import { grantBudgetMs, retryDelayMs, retryGrant, retrySchedule, type RetryerCal
 import { statusSnapshot } from './status.js';
 import type { GuardedStore } from './store-guard.js';
 import type { TokenRecord } from './store.js';
+import type { Telemetry } from './telemetry.js';
 
 type TokenReason = ApiaxTokenEvent['reason'];
 
@@ -32,6 +33,8 @@ export interface SessionDependencies {
   events: TypedEmitter<ApiaxAuthEvents>;
   log: SafeLogger;
   redactor: Redactor;
+  /** Spans and metrics around each token-endpoint request. */
+  telemetry: Telemetry;
 }
 
 /**
@@ -122,6 +125,7 @@ export class TokenSession {
       renewing: this.#flight !== null,
       lastError: this.#lastError,
       sent: this.#sent,
+      store: this.#deps.store.state(),
     });
   }
 
@@ -158,8 +162,8 @@ export class TokenSession {
     }
     // During a cooldown a flight that would send the password fails fast, sending nothing. With a shared
     // store the flight runs all the same: another instance may have a token to adopt (one read, no password).
-    const local = this.#deps.store.state() === 'local';
-    const coolingDown = local && this.#nextGrant() === 'password' ? this.#deps.cooldown.failFast() : null;
+    const alone = !this.#deps.store.reachableByOthers;
+    const coolingDown = alone && this.#nextGrant() === 'password' ? this.#deps.cooldown.failFast() : null;
     if (coolingDown !== null) return Promise.reject(coolingDown);
     const flight = this.#fly(request).finally(() => {
       if (this.#flight === flight) this.#flight = null;
@@ -214,6 +218,8 @@ export class TokenSession {
       usable: (record) => isUsable(record, this.#options.clock.now(), this.#policy),
       assertOpen: () => this.assertOpen(),
       signal: this.#abortRequests.signal,
+      reason: () => reason,
+      background: request.background,
     };
     return {
       ...retrySchedule(this.#options, { ...this.#deps, signal: this.#closing.signal }),

@@ -1,4 +1,5 @@
 import type { ApiaxAuthError } from './errors.js';
+import { healthOf, type ApiaxStoreState } from './health.js';
 import type { ApiaxAuthState, ApiaxAuthStatus } from './events.js';
 import type { TokenRecord } from './store.js';
 
@@ -31,10 +32,19 @@ export function statusSnapshot(
     record: TokenRecord | null;
     lastError: ApiaxAuthError | null;
     sent: { password: number; refresh: number };
+    store: ApiaxStoreState;
   },
 ): ApiaxAuthStatus {
-  const { record, lastError } = facts;
+  const { record, lastError, store } = facts;
+  const health = healthOf({
+    closed: facts.closed,
+    usableToken: facts.usable,
+    lastErrorCode: lastError?.code ?? null,
+    storeIsLocal: store === 'local',
+    storeFailing: store === 'degraded',
+  });
   return {
+    ...health,
     state: sessionState({ ...facts, hasRecord: record !== null, failed: lastError !== null }),
     accessTokenExpiresAt: record?.accessTokenExpiresAt ?? null,
     refreshTokenExpiresAt: record?.refreshTokenExpiresAt ?? null,

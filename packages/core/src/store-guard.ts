@@ -1,3 +1,4 @@
+import { isLocalStore, storeStateOf, type ApiaxStoreState } from './health.js';
 import type { SafeLogger } from './logging.js';
 import {
   LOGIN_REJECTION_KEY_SUFFIX,
@@ -9,15 +10,12 @@ import {
   type TokenStoreLockOptions,
 } from './store.js';
 
-/** `local`: the client's own in-memory store; `shared`: a store given by the app; `degraded`: that store fails. */
-export type StoreState = 'local' | 'shared' | 'degraded';
-
 export interface GuardedStoreOptions {
   store: TokenStore;
   /** The account's key; its login rejection lives under the key plus {@link LOGIN_REJECTION_KEY_SUFFIX}. */
   key: string;
-  /** Whether the store was given by the app (possibly shared with other clients or processes). */
-  shared: boolean;
+  /** Whether other clients can reach the store (the app gave it): they may hold a token or a rejection. */
+  reachableByOthers: boolean;
   log: SafeLogger;
   /** The client's own copy, written back once a failing store answers again. */
   localRecord: () => TokenRecord | null;
@@ -33,7 +31,8 @@ export interface GuardedStoreOptions {
 export class GuardedStore {
   readonly #store: TokenStore;
   readonly #key: string;
-  readonly #shared: boolean;
+  /** Whether other clients can reach the store (the app gave it). */
+  readonly reachableByOthers: boolean;
   readonly #log: SafeLogger;
   readonly #localRecord: () => TokenRecord | null;
   #degraded = false;
@@ -41,14 +40,14 @@ export class GuardedStore {
   constructor(options: GuardedStoreOptions) {
     this.#store = options.store;
     this.#key = options.key;
-    this.#shared = options.shared;
+    this.reachableByOthers = options.reachableByOthers;
     this.#log = options.log;
     this.#localRecord = options.localRecord;
   }
 
-  state(): StoreState {
-    if (this.#degraded) return 'degraded';
-    return this.#shared ? 'shared' : 'local';
+  /** `status().store`: `local` for the in-memory store, else `shared`, or `degraded` while its calls fail. */
+  state(): ApiaxStoreState {
+    return storeStateOf(isLocalStore(this.#store), this.#degraded);
   }
 
   /** The account's token record, validated; `null` when absent, invalid or unreadable. */

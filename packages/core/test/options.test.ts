@@ -204,6 +204,8 @@ describe('createApiaxAuth', () => {
       refreshTokenExpiresAt: null,
       grants: { password: 0, refresh: 0 },
       lastError: null,
+      health: 'up',
+      store: 'local',
     });
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(requests).toBe(0);

@@ -18,6 +18,8 @@ describe('status()', () => {
       refreshTokenExpiresAt: loginAt + 14 * 86_400_000,
       grants: { password: 1, refresh: 0 },
       lastError: null,
+      health: 'up',
+      store: 'local',
     });
     clock.advance(1800);
     states.push(auth.status().state);

@@ -6,6 +6,7 @@ import type { AdapterName, CallResult, DashboardData } from '../../lib/dashboard
 import { formatDuration } from '../../src/shared/format-duration.js';
 import { AdapterCard } from './adapter-card.js';
 import { ResiliencePanel } from './resilience-panel.js';
+import { TelemetryPanel } from './telemetry-panel.js';
 import { Timeline } from './timeline.js';
 import { useNow } from './use-now.js';
 import { usePolledDashboard } from './use-polled-dashboard.js';
@@ -72,6 +73,7 @@ export function Dashboard({ initial }: { initial: DashboardData }) {
         {data.mode === 'fake' && <ResiliencePanel fake={data.fake} onDone={refresh} />}
         <Timeline events={data.events} />
       </div>
+      <TelemetryPanel />
     </main>
   );
 }
