@@ -6,6 +6,8 @@ export { ApiaxAuthError } from '@apiax-auth/core';
 export type {
   ApiaxAuthErrorCode,
   ApiaxAuthLogger,
+  LoginRejectionRecord,
+  StoredRecord,
   TokenRecord,
   TokenStore,
   TokenStoreLockOptions,

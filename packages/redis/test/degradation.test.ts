@@ -160,7 +160,7 @@ describe('RedisTokenStore when Redis fails', () => {
     await vi.waitFor(async () => {
       expect(await b.get(ACCOUNT)).toEqual(sampleRecord());
       expect(await a.get(ACCOUNT)).toEqual(sampleRecord());
-      expect(await rawClient().get(`apiax-auth:record:${ACCOUNT}`)).toMatch(/^v1\.plain\./);
+      expect(await rawClient().get(`apiax-auth:{${ACCOUNT}}:record`)).toMatch(/^v1\.plain\./);
     }, WAIT);
   });
 
@@ -170,7 +170,7 @@ describe('RedisTokenStore when Redis fails', () => {
     expect(await b.get(ACCOUNT)).toEqual(sampleRecord());
     await a.delete(ACCOUNT);
     expect(await b.get(ACCOUNT)).toBeNull();
-    expect(await rawClient().exists(`apiax-auth:record:${ACCOUNT}`)).toBe(0);
+    expect(await rawClient().exists(`apiax-auth:{${ACCOUNT}}:record`)).toBe(0);
   });
 
   it('prefers the newer record it wrote while Redis was away over an older one Redis still holds', async () => {

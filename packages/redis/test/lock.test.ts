@@ -1,11 +1,12 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
-import { LOCK_SCRIPTS, type LockCommands } from '../src/lock-scripts.js';
+import { STORE_SCRIPTS, type StoreCommands } from '../src/lock-scripts.js';
 import { ACCOUNT, recordingLogger } from './support/fixtures.js';
 import { holdLock, useRedisStores } from './support/redis-stores.js';
 
-const LOCK_KEY = `apiax-auth:lock:${ACCOUNT}`;
+const LOCK_KEY = `apiax-auth:{${ACCOUNT}}:lock`;
+const RECORD_KEY = `apiax-auth:{${ACCOUNT}}:record`;
 const LOCK = { ttlMs: 5000, waitMs: 20_000 };
 
 const redisStores = useRedisStores();
@@ -62,7 +63,8 @@ describe('RedisTokenStore.withLock', () => {
       }
       expect(owners[0]).toMatch(/^[0-9a-f-]{36}$/);
       expect(owners[1]).not.toBe(owners[0]);
-      await expect.poll(() => released).toEqual([LOCK_KEY, LOCK_KEY]);
+      // The release names the lock and carries the record it leaves behind (none here).
+      await expect.poll(() => released).toEqual([`${LOCK_KEY}\n`, `${LOCK_KEY}\n`]);
     } finally {
       subscriber.disconnect();
     }
@@ -177,17 +179,46 @@ describe('RedisTokenStore.withLock', () => {
 
 describe('lock scripts', () => {
   it('release and extend only what the caller owns', async () => {
-    const client = new Redis(redisStores.redis.url) as Redis & LockCommands;
+    const client = new Redis(redisStores.redis.url) as Redis & StoreCommands;
     try {
-      for (const [name, script] of Object.entries(LOCK_SCRIPTS)) client.defineCommand(name, script);
+      for (const [name, script] of Object.entries(STORE_SCRIPTS)) client.defineCommand(name, script);
       await redisStores.raw.set(LOCK_KEY, 'owner-x', 'PX', 5000);
-      expect(await client.apiaxAuthReleaseLock(LOCK_KEY, 'owner-y', 'channel', LOCK_KEY)).toBe(0);
-      expect(await client.apiaxAuthExtendLock(LOCK_KEY, 'owner-y', 60_000)).toBe(0);
+      expect(await client.apiaxAuthRelease(LOCK_KEY, RECORD_KEY, 'owner-y', 'channel', LOCK_KEY)).toBe(0);
+      expect(await client.apiaxAuthExtend(LOCK_KEY, 'owner-y', 60_000)).toBe(0);
       expect(await redisStores.raw.pttl(LOCK_KEY)).toBeLessThanOrEqual(5000);
-      expect(await client.apiaxAuthExtendLock(LOCK_KEY, 'owner-x', 60_000)).toBe(1);
+      expect(await client.apiaxAuthExtend(LOCK_KEY, 'owner-x', 60_000)).toBe(1);
       expect(await redisStores.raw.pttl(LOCK_KEY)).toBeGreaterThan(5000);
-      expect(await client.apiaxAuthReleaseLock(LOCK_KEY, 'owner-x', 'channel', LOCK_KEY)).toBe(1);
+      expect(await client.apiaxAuthRelease(LOCK_KEY, RECORD_KEY, 'owner-x', 'channel', LOCK_KEY)).toBe(1);
       expect(await redisStores.raw.exists(LOCK_KEY)).toBe(0);
+    } finally {
+      client.disconnect();
+    }
+  });
+
+  it('acquire answers the stored record when the lock is taken, in the same round trip', async () => {
+    const client = new Redis(redisStores.redis.url) as Redis & StoreCommands;
+    try {
+      for (const [name, script] of Object.entries(STORE_SCRIPTS)) client.defineCommand(name, script);
+      expect(await client.apiaxAuthAcquire(LOCK_KEY, RECORD_KEY, 'owner-x', 5000)).toEqual([1]);
+      expect(await client.apiaxAuthAcquire(LOCK_KEY, RECORD_KEY, 'owner-y', 5000)).toEqual([0, '']);
+      await redisStores.raw.set(RECORD_KEY, '42|v1.gcm.stored');
+      expect(await client.apiaxAuthAcquire(LOCK_KEY, RECORD_KEY, 'owner-y', 5000)).toEqual([0, '42|v1.gcm.stored']);
+    } finally {
+      client.disconnect();
+    }
+  });
+
+  it('set-if-newer never replaces a newer record, and replaces an older or unversioned one', async () => {
+    const client = new Redis(redisStores.redis.url) as Redis & StoreCommands;
+    try {
+      for (const [name, script] of Object.entries(STORE_SCRIPTS)) client.defineCommand(name, script);
+      await redisStores.raw.set(RECORD_KEY, 'v1.plain.{"old":"format"}');
+      expect(await client.apiaxAuthSetIfNewer(RECORD_KEY, 100, '100|a', 5000)).toBe(1);
+      expect(await client.apiaxAuthSetIfNewer(RECORD_KEY, 99, '99|b', 5000)).toBe(0);
+      expect(await redisStores.raw.get(RECORD_KEY)).toBe('100|a');
+      expect(await client.apiaxAuthSetIfNewer(RECORD_KEY, 100.5, '100.5|c', 5000)).toBe(1);
+      expect(await redisStores.raw.get(RECORD_KEY)).toBe('100.5|c');
+      expect(await redisStores.raw.pttl(RECORD_KEY)).toBeGreaterThan(4000);
     } finally {
       client.disconnect();
     }
