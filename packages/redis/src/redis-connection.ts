@@ -48,11 +48,14 @@ export class RedisConnection {
     // Keep the SUBSCRIBE queued through an outage; ioredis re-subscribes after every reconnect.
     const { client } = this.#options;
     if (client instanceof Redis) return client.duplicate({ lazyConnect: true, enableOfflineQueue: true, maxRetriesPerRequest: null });
-    if (client !== undefined) return client.duplicate();
+    if (client !== undefined) return client.duplicate([], { enableOfflineQueue: true, lazyConnect: true });
     return new Redis(this.#options.url as string, {
       ...ownedClientOptions(this.#options.commandTimeoutMs),
       enableOfflineQueue: true,
       maxRetriesPerRequest: null,
+      // SUBSCRIBE is served while Redis loads its data: no INFO round trip per connection (a fleet of 400
+      // instances starting at once would send 400 of them for nothing).
+      enableReadyCheck: false,
     });
   }
 
@@ -82,7 +85,9 @@ export class RedisConnection {
   }
 
   /**
-   * The first call may wait for the first connection, as long as for a command. A connection that was lost
+   * The first call may wait for the first connection, twice as long as for a command (a fleet that starts
+   * at once connects all at once; giving up early would send every instance to log in on its own). A
+   * connection that was lost
    * is not waited for: ioredis reconnects in the background and the call rejects now, so that core serves
    * from its own copy at once instead of every caller waiting out a timeout.
    */
@@ -96,7 +101,7 @@ export class RedisConnection {
       onReady = resolve;
       client.once('ready', onReady);
     });
-    await withTimeout(ready, this.#options.commandTimeoutMs, 'Redis connection').finally(() => client.off('ready', onReady));
+    await withTimeout(ready, 2 * this.#options.commandTimeoutMs, 'Redis connection').finally(() => client.off('ready', onReady));
   }
 
   #causeOf(error: unknown): string {
