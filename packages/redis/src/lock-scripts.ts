@@ -19,13 +19,18 @@ end
 
 export const STORE_SCRIPTS = {
   /**
-   * KEYS[1] lock, KEYS[2] record; ARGV[1] owner, ARGV[2] lease ms. Takes the lock, or answers what the record
-   * holds now, in one round trip: a waiter learns from its refused attempt whether the fleet renewed already.
+   * KEYS[1] lock, KEYS[2] record; ARGV[1] owner, ARGV[2] lease ms, ARGV[3] the record version the caller
+   * knows ('' on a first attempt). Takes the lock, or answers what the record holds now, in one round trip;
+   * and never takes it while the record is newer than the caller knows: that caller adopts it instead.
    * Replies `{1}` (taken) or `{0, value}` (value '' when there is no record).
    */
   apiaxAuthAcquire: {
     numberOfKeys: 2,
-    lua: `if redis.call('set', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then return {1} end
+    lua: `${VERSION_OF}if ARGV[3] ~= '' then
+  local value = redis.call('get', KEYS[2])
+  if version_of(value) > tonumber(ARGV[3]) then return {0, value} end
+end
+if redis.call('set', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then return {1} end
 return {0, redis.call('get', KEYS[2]) or ''}`,
   },
   /**
@@ -64,7 +69,7 @@ return 1`,
 
 /** The commands {@link STORE_SCRIPTS} adds to the ioredis client. */
 export interface StoreCommands {
-  apiaxAuthAcquire(lockKey: string, recordKey: string, owner: string, leaseMs: number): Promise<[1] | [0, string]>;
+  apiaxAuthAcquire(lockKey: string, recordKey: string, owner: string, leaseMs: number, knownVersion: string): Promise<[1] | [0, string]>;
   apiaxAuthRelease(lockKey: string, recordKey: string, owner: string, channel: string, message: string): Promise<number>;
   apiaxAuthExtend(lockKey: string, owner: string, ttlMs: number): Promise<number>;
   apiaxAuthSetIfNewer(recordKey: string, version: number, value: string, ttlMs: number): Promise<number>;

@@ -71,20 +71,28 @@ export class RedisLock {
       published = value;
       wakeWaiter?.();
     });
+    // The record version Redis held when the wait began, raised past any newer record this caller could not
+    // adopt (too old by now), so that it takes the lock for that one rather than wait for another.
     let baseline: number | undefined;
+    const consider = (value: string): TokenRecord | null => {
+      const adopted = adoptable(value, baseline!);
+      baseline = Math.max(baseline!, storedVersion(value));
+      return adopted;
+    };
     try {
       for (let poll = 0; ; poll += 1) {
         signal?.throwIfAborted();
         if (published !== undefined && baseline !== undefined) {
-          const adopted = adoptable(published, baseline);
+          const adopted = consider(published);
           published = undefined;
           if (adopted !== null) return { adopted };
         }
-        const reply = await this.#connection.run((redis) => redis.apiaxAuthAcquire(keys.lock, keys.tokenRecord, owner, leaseMs));
+        const known = baseline === undefined ? '' : String(Math.max(baseline, -1));
+        const reply = await this.#connection.run((redis) => redis.apiaxAuthAcquire(keys.lock, keys.tokenRecord, owner, leaseMs, known));
         if (reply[0] === 1) return { lease: this.#lease(keys, owner, leaseMs, performance.now() + ttlMs) };
         if (baseline === undefined) baseline = storedVersion(reply[1]);
         else {
-          const adopted = adoptable(reply[1], baseline);
+          const adopted = consider(reply[1]);
           if (adopted !== null) return { adopted };
         }
         const remaining = deadline - performance.now();

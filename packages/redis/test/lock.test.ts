@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
 import { STORE_SCRIPTS, type StoreCommands } from '../src/lock-scripts.js';
-import { ACCOUNT, recordingLogger } from './support/fixtures.js';
+import { ACCOUNT, recordingLogger, sampleRecord } from './support/fixtures.js';
 import { holdLock, useRedisStores } from './support/redis-stores.js';
 
 const LOCK_KEY = `apiax-auth:{${ACCOUNT}}:lock`;
@@ -79,6 +79,61 @@ describe('RedisTokenStore.withLock', () => {
     await holder.release();
     await waiter;
     expect(events).toEqual(['holder in', 'holder out', 'waiter in']);
+  });
+
+  it('wakes every waiter with the record the release carries: they adopt it without the lock or another command', async () => {
+    const holderStore = store();
+    const waiters = Array.from({ length: 20 }, () => store());
+    // Connected and subscribed beforehand, so that what is counted below is the coordination itself.
+    await Promise.all(waiters.map((waiter) => waiter.withLock(`${ACCOUNT}-warm-up`, async () => {}, LOCK)));
+    const monitor = await new Redis(redisStores.redis.url).monitor();
+    const commands: string[] = [];
+    monitor.on('monitor', (_time: string, args: string[], source: string) => {
+      // Not the script-internal calls, nor this test's own EXISTS.
+      const name = String(args[0]).toLowerCase();
+      if (source !== 'lua' && name !== 'exists') commands.push(name);
+    });
+    monitor.on('error', () => {});
+    try {
+      const holder = await holdLock(holderStore, ACCOUNT, LOCK);
+      let insideWithoutLock = 0;
+      const adopted = waiters.map((waiter) =>
+        waiter.withLock(
+          ACCOUNT,
+          async () => {
+            // Core's critical section: re-read the store first.
+            if ((await redisStores.raw.exists(LOCK_KEY)) === 0) insideWithoutLock += 1;
+            return waiter.get(ACCOUNT);
+          },
+          LOCK,
+        ),
+      );
+      await expect.poll(() => commands.length).toBeGreaterThanOrEqual(20); // each waiter's one attempt
+      const renewed = sampleRecord(Date.now(), { accessToken: 'renewed-by-the-holder' });
+      await holderStore.set(ACCOUNT, renewed);
+      const beforeRelease = commands.length;
+      await holder.release();
+      expect(await Promise.all(adopted)).toEqual(Array.from({ length: 20 }, () => renewed));
+      expect(insideWithoutLock).toBe(20);
+      // The release (one command) woke them all; a waiter's poll may have crossed it, nothing more.
+      expect(commands.length - beforeRelease).toBeLessThanOrEqual(5);
+      // Linear: about one attempt per waiter in all, instead of every release waking every waiter.
+      expect(commands.filter((name) => name === 'evalsha' || name === 'eval').length).toBeLessThanOrEqual(2 * 20 + 3);
+    } finally {
+      monitor.disconnect();
+    }
+  });
+
+  it('does not adopt a record that is not newer than when the wait began: it takes the lock', async () => {
+    const stale = sampleRecord(Date.now() - 1000, { accessToken: 'there-before-the-wait' });
+    await store().set(ACCOUNT, stale);
+    const holder = await holdLock(store(), ACCOUNT, LOCK);
+    const events: string[] = [];
+    const waiter = store().withLock(ACCOUNT, async () => void events.push(`inside, lock ${await redisStores.raw.exists(LOCK_KEY)}`), LOCK);
+    await sleep(200);
+    await holder.release(); // released without a renewal: the record is the one the waiter saw
+    await waiter;
+    expect(events).toEqual(['inside, lock 1']);
   });
 
   it('takes over a lock whose holder died once it expires, without a warning', async () => {
@@ -195,14 +250,19 @@ describe('lock scripts', () => {
     }
   });
 
-  it('acquire answers the stored record when the lock is taken, in the same round trip', async () => {
+  it('acquire answers the stored record instead of the lock when the lock is taken or the record newer, in one round trip', async () => {
     const client = new Redis(redisStores.redis.url) as Redis & StoreCommands;
     try {
       for (const [name, script] of Object.entries(STORE_SCRIPTS)) client.defineCommand(name, script);
-      expect(await client.apiaxAuthAcquire(LOCK_KEY, RECORD_KEY, 'owner-x', 5000)).toEqual([1]);
-      expect(await client.apiaxAuthAcquire(LOCK_KEY, RECORD_KEY, 'owner-y', 5000)).toEqual([0, '']);
+      expect(await client.apiaxAuthAcquire(LOCK_KEY, RECORD_KEY, 'owner-x', 5000, '')).toEqual([1]);
+      expect(await client.apiaxAuthAcquire(LOCK_KEY, RECORD_KEY, 'owner-y', 5000, '')).toEqual([0, '']);
       await redisStores.raw.set(RECORD_KEY, '42|v1.gcm.stored');
-      expect(await client.apiaxAuthAcquire(LOCK_KEY, RECORD_KEY, 'owner-y', 5000)).toEqual([0, '42|v1.gcm.stored']);
+      expect(await client.apiaxAuthAcquire(LOCK_KEY, RECORD_KEY, 'owner-y', 5000, '')).toEqual([0, '42|v1.gcm.stored']);
+      // Free lock, but a record newer than the caller knows: it is not taken, the record is the answer.
+      await redisStores.raw.del(LOCK_KEY);
+      expect(await client.apiaxAuthAcquire(LOCK_KEY, RECORD_KEY, 'owner-y', 5000, '41')).toEqual([0, '42|v1.gcm.stored']);
+      expect(await redisStores.raw.exists(LOCK_KEY)).toBe(0);
+      expect(await client.apiaxAuthAcquire(LOCK_KEY, RECORD_KEY, 'owner-y', 5000, '42')).toEqual([1]);
     } finally {
       client.disconnect();
     }
