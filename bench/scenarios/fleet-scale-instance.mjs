@@ -28,18 +28,20 @@ const handlers = {
     const perInstance = await Promise.all(
       instances.map(async (auth) => {
         const latencies = [];
+        const slow = [];
         let failed = 0;
         while (performance.now() < until) {
           const started = performance.now();
           try {
             await auth.getAccessToken();
             latencies.push(performance.now() - started);
+            if (performance.now() - started > 500) slow.push([Math.round(started - (until - durationMs)), Math.round(performance.now() - started)]);
           } catch {
             failed += 1;
           }
           await sleep(intervalMs * (0.5 + Math.random()));
         }
-        return { latencies, failed, grants: auth.status().grants };
+        return { latencies, slow, failed, grants: auth.status().grants };
       }),
     );
     return {
@@ -48,6 +50,7 @@ const handlers = {
       passwordGrants: perInstance.reduce((sum, result) => sum + result.grants.password, 0),
       refreshGrants: perInstance.reduce((sum, result) => sum + result.grants.refresh, 0),
       logged: Object.fromEntries(logged),
+      slow: perInstance.flatMap((result) => result.slow).slice(0, 20),
     };
   },
   async close() {

@@ -36,9 +36,16 @@ async function runFleetScale({ instances, redisUrl, storeModule }) {
     await Promise.all(
       children.map((child, index) => child.request('start', { env: fake.env, redisUrl, encryptionKey, count: perProcess[index], storeModule })),
     );
+    const goAt = performance.now();
+    const grantTimes = [];
+    const watcher = setInterval(() => {
+      while (grantTimes.length < fake.stats.tokenRequests) grantTimes.push(Math.round(performance.now() - goAt));
+    }, 5);
     const results = await Promise.all(children.map((child) => child.request('go', { durationMs: DURATION_MS, intervalMs: CALL_INTERVAL_MS })));
+    clearInterval(watcher);
+    if (process.env.BENCH_DEBUG) process.stderr.write(`token requests at (ms after go): ${grantTimes.join(', ')}\n`);
     const commands = monitor.stop();
-    if (process.env.BENCH_DEBUG) process.stderr.write(`${JSON.stringify(results.map((result) => result.logged))}\n`);
+    if (process.env.BENCH_DEBUG) process.stderr.write(`${JSON.stringify(results.map((result) => [result.logged, result.slow]))}\n`);
     const latencies = results.flatMap((result) => result.latencies).sort((a, b) => a - b);
     const { password, refresh, failedRefreshes, tokenRequests } = fake.stats;
     return {
