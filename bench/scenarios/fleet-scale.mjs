@@ -133,19 +133,33 @@ function round(ms) {
   return ms < 10 ? Math.round(ms * 100) / 100 : Math.round(ms);
 }
 
-// `node bench/scenarios/fleet-scale.mjs [--sizes=8,80] [--store=<module url>]`: this scenario alone, printed.
+// `node bench/scenarios/fleet-scale.mjs [--sizes=8,80] [--store=<module url>] [--out=<file.json>]`: this
+// scenario alone, one JSON line per size; with the package's own store, it also writes
+// bench/fleet-scale.json and bench/fleet-scale.svg (what `pnpm bench` writes into results.json and the chart).
 if (import.meta.url === `file://${process.argv[1]}`) {
+  const { writeFileSync } = await import('node:fs');
+  const { cpus, loadavg } = await import('node:os');
   const { startRedisServer } = await import('../lib/redis-server.mjs');
-  const sizes = process.argv.find((arg) => arg.startsWith('--sizes='))?.slice(8).split(',').map(Number);
-  const storeModule = process.argv.find((arg) => arg.startsWith('--store='))?.slice(8);
+  const { fleetScaleChart } = await import('../lib/chart.mjs');
+  const option = (name) => process.argv.find((arg) => arg.startsWith(`--${name}=`))?.slice(name.length + 3);
+  const sizes = option('sizes')?.split(',').map(Number) ?? [8, 80, 400];
+  const storeModule = option('store');
+  const out = option('out') ?? (storeModule ? undefined : new URL('../fleet-scale.json', import.meta.url).pathname);
   const redis = await startRedisServer();
+  const rows = [];
   try {
-    for (const instances of sizes ?? [8, 80, 400]) {
+    for (const instances of sizes) {
       const [row] = await fleetScale({ redisUrl: redis.url, sizes: [instances], ...(storeModule ? { storeModule } : {}) });
-      process.stdout.write(`${JSON.stringify(row)}\n`);
+      rows.push({ ...row, loadAverageAfter: Math.round(loadavg()[0] * 10) / 10 });
+      process.stdout.write(`${JSON.stringify(rows.at(-1))}\n`);
     }
   } finally {
     await redis.stop();
+  }
+  if (out) {
+    const meta = { date: new Date().toISOString(), node: process.version, cpus: cpus().length, store: storeModule ?? '@apiax-auth/redis' };
+    writeFileSync(out, `${JSON.stringify({ meta, rows }, null, 2)}\n`);
+    if (!storeModule) writeFileSync(new URL('../fleet-scale.svg', import.meta.url), fleetScaleChart(rows));
   }
   process.exit(0);
 }
