@@ -17,6 +17,7 @@ const VERSION_OF = `local function version_of(value)
 end
 `;
 
+/** The store's scripts, by the command name ioredis' `defineCommand` gives each. */
 export const STORE_SCRIPTS = {
   /**
    * KEYS[1] lock, KEYS[2] record; ARGV[1] owner, ARGV[2] lease ms, ARGV[3] the record version the caller

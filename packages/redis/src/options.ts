@@ -38,6 +38,11 @@ export interface RedisTokenStoreOptions {
    * it every third of this, up to the lock's `ttlMs`. Raise it if your event loop can stall for seconds.
    */
   lockLeaseMs?: number;
+  /**
+   * The clock (epoch ms) the store judges a record's age by: give it the same `now` as the client. A waiter
+   * adopts a renewal without the lock only while the record is in the first half of its life.
+   */
+  now?: () => number;
 }
 
 /** The options after validation, with defaults applied. */
@@ -50,6 +55,7 @@ export interface ResolvedStoreOptions {
   logger: ApiaxAuthLogger | undefined;
   commandTimeoutMs: number;
   lockLeaseMs: number;
+  now: () => number;
 }
 
 const DEFAULT_KEY_PREFIX = 'apiax-auth:';
@@ -92,7 +98,10 @@ export function resolveStoreOptions(options: RedisTokenStoreOptions): ResolvedSt
   }
   const commandTimeoutMs = positiveMs(options.commandTimeoutMs, 'commandTimeoutMs') ?? DEFAULT_COMMAND_TIMEOUT_MS;
   const lockLeaseMs = positiveMs(options.lockLeaseMs, 'lockLeaseMs') ?? DEFAULT_LOCK_LEASE_MS;
+  const now = options.now ?? Date.now;
+  if (typeof now !== 'function') throw invalidConfig('`now` must be a function returning epoch milliseconds.');
   return {
+    now,
     url,
     client,
     encryptionKeys,

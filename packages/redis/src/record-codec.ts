@@ -28,6 +28,7 @@ export type DecodeProblem =
   | 'does not decrypt with its key (tampered or wrong key)'
   | 'not a token record';
 
+/** A decoded record, or why the value could not be decoded. */
 export type DecodeResult = { record: StoredRecord } | { problem: DecodeProblem };
 
 /**

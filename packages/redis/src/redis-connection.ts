@@ -6,6 +6,7 @@ import { withTimeout } from './timeouts.js';
 /** The client the store runs its commands on: standalone, Sentinel or Cluster, with the store's scripts. */
 export type StoreRedis = (Redis | Cluster) & StoreCommands;
 
+/** Where the connection goes: a URL the store opens itself, or a client the caller owns. */
 export interface RedisConnectionOptions {
   url: string | undefined;
   client: Redis | Cluster | undefined;

@@ -139,7 +139,7 @@ export class RedisTokenStore implements TokenStore {
     const record = parseTokenRecord(this.#records.decode(key, value));
     if (record === null || record.obtainedAt <= baseline) return null;
     const halfLife = (record.accessTokenExpiresAt - record.obtainedAt) / 2;
-    return Date.now() < record.obtainedAt + halfLife ? record : null;
+    return this.#options.now() < record.obtainedAt + halfLife ? record : null;
   }
 
   #keys(key: string) {

@@ -72,7 +72,7 @@ describe('RedisTokenStore options', () => {
     expect(logger.at('warn').map((entry) => entry.message)).toEqual([expect.stringMatching(/insecurePlaintext is on/)]);
   });
 
-  it('names keyPrefix, logger, commandTimeoutMs and lockLeaseMs when they are wrong', () => {
+  it('names keyPrefix, logger, commandTimeoutMs, lockLeaseMs and now when they are wrong', () => {
     const url = 'redis://127.0.0.1:1';
     const encryptionKey = randomKey();
     expect(configError({ url, encryptionKey, keyPrefix: 7 as never }).message).toMatch(/`keyPrefix`/);
@@ -81,6 +81,7 @@ describe('RedisTokenStore options', () => {
     expect(configError({ url, encryptionKey, commandTimeoutMs: Number.NaN }).message).toMatch(/`commandTimeoutMs`/);
     expect(configError({ url, encryptionKey, lockLeaseMs: -5 }).message).toMatch(/`lockLeaseMs`/);
     expect(configError({ url, encryptionKey, lockLeaseMs: '10s' as never }).message).toMatch(/`lockLeaseMs`/);
+    expect(configError({ url, encryptionKey, now: 5 as never }).message).toMatch(/`now`/);
   });
 
   it('does no I/O when constructed: the first call connects', async () => {
