@@ -1,18 +1,19 @@
 #!/usr/bin/env node
 // `pnpm bench [--quick]`: apiax-auth, @badgateway/oauth2-client and a hand-written openid-client loop,
 // measured side by side in one run on the same fake Apiax, then every package's own benchmark.
-// Writes bench/results.json, bench/RESULTS.md and bench/token-requests-14-days.svg.
+// Writes bench/results.json, bench/RESULTS.md, bench/token-requests-14-days.svg and bench/fleet-scale.svg.
 import './lib/connection-pool.mjs';
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join, resolve } from 'node:path';
 import { clients } from './clients/index.mjs';
-import { tokenRequestsChart } from './lib/chart.mjs';
+import { fleetScaleChart, tokenRequestsChart } from './lib/chart.mjs';
 import { startRedisServer } from './lib/redis-server.mjs';
 import { markdownReport } from './lib/report.mjs';
 import { faults } from './scenarios/faults.mjs';
 import { fleet } from './scenarios/fleet.mjs';
+import { fleetScale } from './scenarios/fleet-scale.mjs';
 import { fourteenDays } from './scenarios/fourteen-days.mjs';
 import { overhead } from './scenarios/overhead.mjs';
 import { storm } from './scenarios/storm.mjs';
@@ -77,6 +78,7 @@ const results = {
   faults: await perClient('faults', faults),
   overhead: wanted('overhead') ? await overhead(clients, options) : [],
   fleet: [],
+  fleetScale: [],
   packages: [],
 };
 if (wanted('fleet')) {
@@ -88,6 +90,15 @@ if (wanted('fleet')) {
   }
   log('  fleet: done');
 }
+if (wanted('fleet-scale')) {
+  const redis = await startRedisServer();
+  try {
+    results.fleetScale = await fleetScale({ ...options, redisUrl: redis.url });
+  } finally {
+    await redis.stop();
+  }
+  log('  fleet-scale: done');
+}
 results.packages = packageBenches();
 results.meta.seconds = Math.round((performance.now() - started) / 1000);
 
@@ -95,6 +106,7 @@ writeFileSync(join(here, 'results.json'), `${JSON.stringify(results, null, 2)}\n
 if (results.fourteenDays.length > 0) {
   writeFileSync(join(here, 'token-requests-14-days.svg'), tokenRequestsChart(results.fourteenDays));
 }
+if (results.fleetScale.length > 0) writeFileSync(join(here, 'fleet-scale.svg'), fleetScaleChart(results.fleetScale));
 const report = markdownReport(results);
 writeFileSync(join(here, 'RESULTS.md'), `# Benchmark results\n\n${report}`);
 process.stdout.write(report);

@@ -41,3 +41,45 @@ function niceCeiling(value) {
 function escape(text) {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;');
 }
+
+/**
+ * Bars of Redis commands per instance and getAccessToken p99 for each fleet size, one group per size, as a
+ * self-contained SVG. `rows`: the fleet-scale scenario's results.
+ */
+export function fleetScaleChart(rows, { width = 760, height = 320 } = {}) {
+  const margin = { top: 56, right: 24, bottom: 48, left: 64 };
+  const plotWidth = width - margin.left - margin.right;
+  const plotHeight = height - margin.top - margin.bottom;
+  const series = [
+    { label: 'Redis commands per instance', value: (row) => row.redisCommandsPerInstance, unit: '' },
+    { label: 'getAccessToken p99 (ms)', value: (row) => row.p99Ms, unit: ' ms' },
+  ];
+  const group = plotWidth / rows.length;
+  const bar = group / (series.length + 1);
+  const bars = rows.flatMap((row, index) =>
+    series.map((serie, which) => {
+      const max = niceCeiling(Math.max(...rows.map(serie.value), 1));
+      const value = serie.value(row);
+      const barHeight = (value / max) * plotHeight;
+      const x = margin.left + index * group + bar * (which + 0.5);
+      const y = margin.top + plotHeight - barHeight;
+      return `<rect x="${x.toFixed(1)}" y="${y.toFixed(1)}" width="${(bar * 0.9).toFixed(1)}" height="${barHeight.toFixed(1)}" fill="${COLORS[which]}"/>
+  <text x="${(x + bar * 0.45).toFixed(1)}" y="${(y - 4).toFixed(1)}" font-size="11" text-anchor="middle">${value}${serie.unit}</text>`;
+    }),
+  );
+  const labels = rows.map(
+    (row, index) => `<text x="${(margin.left + (index + 0.5) * group).toFixed(1)}" y="${margin.top + plotHeight + 18}" font-size="12" text-anchor="middle">N = ${row.instances}: ${row.tokenRequests} token requests</text>`,
+  );
+  const legend = series.map(
+    (serie, which) => `<rect x="${margin.left + which * 240}" y="34" width="10" height="10" fill="${COLORS[which]}"/><text x="${margin.left + which * 240 + 14}" y="43" font-size="12">${escape(serie.label)} (each on its own scale)</text>`,
+  );
+  return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" font-family="system-ui, sans-serif">
+  <rect width="100%" height="100%" fill="#ffffff"/>
+  <text x="${margin.left}" y="22" font-size="15" font-weight="600">N instances of one app on one RedisTokenStore: 15 s, 5-second tokens, rotation on</text>
+  ${legend.join('\n  ')}
+  <line x1="${margin.left}" x2="${margin.left + plotWidth}" y1="${margin.top + plotHeight}" y2="${margin.top + plotHeight}" stroke="#9ca3af"/>
+  ${bars.join('\n  ')}
+  ${labels.join('\n  ')}
+</svg>
+`;
+}

@@ -4,7 +4,7 @@ const table = (head, rows) => [row(head), row(head.map(() => '---')), ...rows.ma
 const spread = ({ median, min, max }, digits = 2) => `${median.toFixed(digits)} (${min.toFixed(digits)}–${max.toFixed(digits)})`;
 
 export function markdownReport(results) {
-  const { storm, fourteenDays, faults, overhead, fleet, packages, meta } = results;
+  const { storm, fourteenDays, faults, overhead, fleet, fleetScale = [], packages, meta } = results;
   const parts = [`_${meta.mode} run, ${meta.date}, Node ${meta.node}, ${meta.cpus} cores. Counts come from the fake's own counters._`];
 
   if (storm.length) parts.push('### 1. Storm: concurrent calls at cold start and at expiry');
@@ -40,6 +40,19 @@ export function markdownReport(results) {
       const entry = fleet.find((candidate) => candidate.name === name && candidate.instances === size);
       return `${entry.coldStartTokenRequests} / ${entry.tokenRequestsPerCycle}${entry.failed ? ` (${entry.failed} failed)` : ''}`;
     })]),
+  ));
+
+  if (fleetScale.length) parts.push('### 6. Fleet scale: N instances of one app on one RedisTokenStore (15 s, 5-second tokens, rotation on)');
+  if (fleetScale.length) parts.push(table(
+    ['instances', 'token requests (logins + refreshes, refused)', 'Redis commands per instance', 'getAccessToken p50', 'p99', 'failed calls'],
+    fleetScale.map((entry) => [
+      entry.instances,
+      `${entry.tokenRequests} (${entry.logins} + ${entry.refreshes}, ${entry.refusedRefreshes} refused)`,
+      entry.redisCommandsPerInstance,
+      `${entry.p50Ms} ms`,
+      `${entry.p99Ms} ms`,
+      entry.failedCalls,
+    ]),
   ));
 
   for (const { name, summary } of packages) {

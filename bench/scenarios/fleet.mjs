@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { apiaxAuthClient } from '../clients/apiax-auth.mjs';
 import { startFakeApiax } from '@apiax-auth/testing';
 import { withSimulatedTime } from '../lib/simulated-time.mjs';
@@ -31,9 +32,10 @@ async function runFleet(kind, instances, redisUrl, callsPerInstance) {
   return withSimulatedTime(async (clock) => {
     const fake = await startFakeApiax({ now: clock.now, tokenLatencyMs: 25, rotateRefreshTokens: true, bruteForce: false });
     const keyPrefix = `bench:${Math.random().toString(36).slice(2)}:`;
+    const encryptionKey = randomBytes(32);
     const stores = [];
     const clients = Array.from({ length: instances }, () => {
-      const store = redisUrl ? new RedisTokenStore({ url: redisUrl, keyPrefix }) : undefined;
+      const store = redisUrl ? new RedisTokenStore({ url: redisUrl, keyPrefix, encryptionKey }) : undefined;
       if (store) stores.push(store);
       return kind.create({ fake, username: 'demo', password: 'demo', now: clock.now, simulatedTime: true, store });
     });

@@ -9,6 +9,7 @@
 //      and of a renewal (expired token: lock, re-read, grant, write) for the same pair.
 // Usage: pnpm --filter @apiax-auth/redis build && node bench/fleet-bench.mjs   (writes bench/results.json)
 import { fork, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { cpus } from 'node:os';
@@ -27,6 +28,8 @@ const PAST_EXPIRY_S = 1801;
 const LATENCY_ROUNDS = 9;
 const WARM_CALLS_PER_ROUND = 20_000;
 const RENEWALS_PER_ROUND = 20;
+/** Records are encrypted, as in production (the store requires a key). */
+const ENCRYPTION_KEY = randomBytes(32).toString('base64');
 
 async function main() {
   const { StoreClass } = await loadStore();
@@ -113,7 +116,7 @@ async function startFleet({ instances, withStore, withLock, fake, redisUrl }) {
   let offset = 0;
   const children = await Promise.all(Array.from({ length: instances }, () => startInstance()));
   await Promise.all(
-    children.map((child) => child.request('start', { env: fake.env, redisUrl, offset, withStore, withLock, storeModule: STORE_MODULE })),
+    children.map((child) => child.request('start', { env: fake.env, redisUrl, encryptionKey: ENCRYPTION_KEY, offset, withStore, withLock, storeModule: STORE_MODULE })),
   );
   return {
     async advance(seconds) {
@@ -171,7 +174,7 @@ async function measureLatency(StoreClass, redisUrl, raw) {
   const fake = await startFakeApiax({ now: () => Date.now() + offset });
   const clients = {
     memory: createApiaxAuth({ env: fake.env, store: new MemoryTokenStore(), now: () => Date.now() + offset }),
-    redis: createApiaxAuth({ env: fake.env, store: new StoreClass({ url: redisUrl }), now: () => Date.now() + offset }),
+    redis: createApiaxAuth({ env: fake.env, store: new StoreClass({ url: redisUrl, encryptionKey: ENCRYPTION_KEY }), now: () => Date.now() + offset }),
   };
   const warm = { memory: [], redis: [] };
   const renewal = { memory: [], redis: [] };

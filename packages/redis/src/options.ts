@@ -1,5 +1,5 @@
 import type { ApiaxAuthLogger } from '@apiax-auth/core';
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import { invalidConfig } from './config-error.js';
 import { parseEncryptionKeys, type EncryptionKey, type EncryptionKeyInput } from './encryption-keys.js';
 
@@ -11,39 +11,51 @@ export interface RedisTokenStoreOptions {
    */
   url?: string;
   /**
-   * An ioredis client you already have. The store uses it as is, never closes it, and opens one duplicate of it
-   * for lock notifications (pub/sub). Give it `enableOfflineQueue: false` so commands fail fast while Redis is
-   * down; the store bounds every command by `commandTimeoutMs` anyway.
+   * An ioredis client you already have: a `Redis` (standalone, or Sentinel with `sentinels` and `name`) or a
+   * `Cluster`. The store uses it as is, never closes it, and opens one duplicate of it for lock notifications
+   * (pub/sub). The store bounds every command by `commandTimeoutMs`.
    */
-  client?: Redis;
+  client?: Redis | Cluster;
   /**
-   * Encrypts records at rest with AES-256-GCM: a 32-byte key as a Buffer, a 64-character hex string or a base64
-   * string. An array rotates keys: records are written with the first key and read with any of them.
-   * Without it, records are stored as plain JSON.
+   * Encrypts records at rest with AES-256-GCM (required, unless `insecurePlaintext`): a 32-byte key as a
+   * Buffer, a 64-character hex string or a base64 string. An array rotates keys: records are written with
+   * the first key and read with any of them. Plain records are refused.
    */
   encryptionKey?: EncryptionKeyInput | readonly EncryptionKeyInput[];
+  /**
+   * Stores tokens as plain JSON, readable (and plantable) by anyone with access to Redis. Only for local
+   * development; the store logs a warning once when it is on.
+   */
+  insecurePlaintext?: boolean;
   /** Prepended to every Redis key and the notification channel; default `apiax-auth:`. */
   keyPrefix?: string;
-  /** Receives one warning when Redis becomes unavailable and one info when it is back; silent by default. */
+  /** Receives the store's warnings (a refused record, a lock taken over); silent by default. */
   logger?: ApiaxAuthLogger;
-  /** Longest wait for one Redis command (and for the first connection) before falling back locally (ms); default 2000. */
+  /** Longest wait for one Redis command (and for the first connection) before the call rejects (ms); default 2000. */
   commandTimeoutMs?: number;
   /**
    * How long a lock outlives an instance that died while holding it (ms); default 10 000. A live holder renews
    * it every third of this, up to the lock's `ttlMs`. Raise it if your event loop can stall for seconds.
    */
   lockLeaseMs?: number;
+  /**
+   * The clock (epoch ms) the store judges a record's age by: give it the same `now` as the client. A waiter
+   * adopts a renewal without the lock only while the record is in the first half of its life.
+   */
+  now?: () => number;
 }
 
 /** The options after validation, with defaults applied. */
 export interface ResolvedStoreOptions {
   url: string | undefined;
-  client: Redis | undefined;
+  client: Redis | Cluster | undefined;
   encryptionKeys: EncryptionKey[];
+  insecurePlaintext: boolean;
   keyPrefix: string;
   logger: ApiaxAuthLogger | undefined;
   commandTimeoutMs: number;
   lockLeaseMs: number;
+  now: () => number;
 }
 
 const DEFAULT_KEY_PREFIX = 'apiax-auth:';
@@ -64,7 +76,7 @@ export function resolveStoreOptions(options: RedisTokenStoreOptions): ResolvedSt
   }
   if (url !== undefined) validateUrl(url);
   if (client !== undefined && !looksLikeIoredisClient(client)) {
-    throw invalidConfig('`client` must be an ioredis client (new Redis(...)).');
+    throw invalidConfig('`client` must be an ioredis client (new Redis(...) or new Cluster(...)).');
   }
   const keyPrefix = options.keyPrefix ?? DEFAULT_KEY_PREFIX;
   if (typeof keyPrefix !== 'string') throw invalidConfig('`keyPrefix` must be a string.');
@@ -72,12 +84,28 @@ export function resolveStoreOptions(options: RedisTokenStoreOptions): ResolvedSt
   if (logger !== undefined && !isLogger(logger)) {
     throw invalidConfig('`logger` must have debug, info, warn and error methods.');
   }
+  const insecurePlaintext = options.insecurePlaintext ?? false;
+  if (typeof insecurePlaintext !== 'boolean') throw invalidConfig('`insecurePlaintext` must be a boolean.');
+  const encryptionKeys = parseEncryptionKeys(options.encryptionKey);
+  if (encryptionKeys.length === 0 && !insecurePlaintext) {
+    throw invalidConfig(
+      '`encryptionKey` is required: records hold tokens (`openssl rand -base64 32`). ' +
+        'For local development only, `insecurePlaintext: true` stores them unencrypted.',
+    );
+  }
+  if (encryptionKeys.length > 0 && insecurePlaintext) {
+    throw invalidConfig('give either `encryptionKey` or `insecurePlaintext: true`, not both.');
+  }
   const commandTimeoutMs = positiveMs(options.commandTimeoutMs, 'commandTimeoutMs') ?? DEFAULT_COMMAND_TIMEOUT_MS;
   const lockLeaseMs = positiveMs(options.lockLeaseMs, 'lockLeaseMs') ?? DEFAULT_LOCK_LEASE_MS;
+  const now = options.now ?? Date.now;
+  if (typeof now !== 'function') throw invalidConfig('`now` must be a function returning epoch milliseconds.');
   return {
+    now,
     url,
     client,
-    encryptionKeys: parseEncryptionKeys(options.encryptionKey),
+    encryptionKeys,
+    insecurePlaintext,
     keyPrefix,
     logger,
     commandTimeoutMs,

@@ -1,5 +1,5 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import type { TokenRecord } from '@apiax-auth/core';
+import { parseStoredRecord, type StoredRecord } from '@apiax-auth/core';
 import type { EncryptionKey } from './encryption-keys.js';
 
 /**
@@ -28,10 +28,14 @@ export type DecodeProblem =
   | 'does not decrypt with its key (tampered or wrong key)'
   | 'not a token record';
 
-export type DecodeResult = { record: TokenRecord } | { problem: DecodeProblem };
+/** A decoded record, or why the value could not be decoded. */
+export type DecodeResult = { record: StoredRecord } | { problem: DecodeProblem };
 
-/** Serialises a record, encrypting it with the first key when keys are given. */
-export function encodeRecord(record: TokenRecord, accountKey: string, keys: readonly EncryptionKey[]): string {
+/**
+ * Serialises a record, encrypting it with the first key; without keys (only with `insecurePlaintext`) as
+ * plain JSON.
+ */
+export function encodeRecord(record: StoredRecord, accountKey: string, keys: readonly EncryptionKey[]): string {
   const json = JSON.stringify(record);
   const [current] = keys;
   if (current === undefined) return PLAIN_PREFIX + json;
@@ -91,21 +95,9 @@ function parseRecord(json: string): DecodeResult {
   } catch {
     return { problem: 'not a token record' };
   }
-  return isTokenRecord(parsed) ? { record: parsed } : { problem: 'not a token record' };
-}
-
-function isTokenRecord(value: unknown): value is TokenRecord {
-  if (typeof value !== 'object' || value === null) return false;
-  const record = value as Record<string, unknown>;
-  return (
-    typeof record['accessToken'] === 'string' &&
-    Number.isFinite(record['accessTokenExpiresAt']) &&
-    (record['refreshToken'] === null || typeof record['refreshToken'] === 'string') &&
-    (record['refreshTokenExpiresAt'] === null || Number.isFinite(record['refreshTokenExpiresAt'])) &&
-    Number.isFinite(record['obtainedAt']) &&
-    Number.isFinite(record['sessionStartedAt']) &&
-    (record['scope'] === undefined || typeof record['scope'] === 'string')
-  );
+  // Core's one validator: a record read from Redis may be stale, foreign, corrupt or planted.
+  const record = parseStoredRecord(parsed);
+  return record === null ? { problem: 'not a token record' } : { record };
 }
 
 function b64(bytes: Buffer): string {

@@ -1,4 +1,4 @@
-import type { TokenRecord } from '@apiax-auth/core';
+import type { LoginRejectionRecord, StoredRecord, TokenRecord } from '@apiax-auth/core';
 
 /** Keycloak's SSO Session Max: no session outlives it, so no record needs to either. */
 const SESSION_MAX_MS = 14 * 24 * 60 * 60 * 1000;
@@ -11,12 +11,22 @@ const MIN_TTL_MS = 1000;
  * Measured from `obtainedAt`, not from this machine's clock: both times come from the clock of the instance
  * that received the grant, so the difference is right whatever that clock says (and records are written right
  * after their grant). When the server gave no refresh lifetime, the record lives as long as a session can.
+ * A login rejection lives until its cooldown ends (as long as a session can when the fleet gave up for good).
  */
-export function recordTtlMs(record: TokenRecord): number {
-  const expiresAt =
-    record.refreshToken === null
-      ? record.accessTokenExpiresAt
-      : (record.refreshTokenExpiresAt ?? record.obtainedAt + SESSION_MAX_MS);
-  const remaining = Math.min(expiresAt - record.obtainedAt, SESSION_MAX_MS);
-  return Math.max(Math.round(remaining), MIN_TTL_MS);
+export function recordTtlMs(record: StoredRecord): number {
+  if (isLoginRejection(record)) return clampTtl((record.retryAt ?? record.obtainedAt + SESSION_MAX_MS) - record.obtainedAt);
+  return clampTtl(tokenExpiresAt(record) - record.obtainedAt);
+}
+
+function isLoginRejection(record: StoredRecord): record is LoginRejectionRecord {
+  return (record as { kind?: unknown }).kind === 'login-rejection';
+}
+
+function tokenExpiresAt(record: TokenRecord): number {
+  if (record.refreshToken === null) return record.accessTokenExpiresAt;
+  return record.refreshTokenExpiresAt ?? record.obtainedAt + SESSION_MAX_MS;
+}
+
+function clampTtl(remainingMs: number): number {
+  return Math.max(Math.round(Math.min(remainingMs, SESSION_MAX_MS)), MIN_TTL_MS);
 }

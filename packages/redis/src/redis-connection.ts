@@ -1,81 +1,63 @@
-import { Redis, type RedisOptions } from 'ioredis';
-import type { ApiaxAuthLogger } from '@apiax-auth/core';
-import { LOCK_SCRIPTS, type LockCommands } from './lock-scripts.js';
-import { RedisHealth } from './redis-health.js';
+import { Redis, type Cluster, type RedisOptions } from 'ioredis';
+import { STORE_SCRIPTS, type StoreCommands } from './lock-scripts.js';
+import { describeRedisFailure, RedisUnavailableError } from './redis-unavailable.js';
 import { withTimeout } from './timeouts.js';
 
-/** What {@link RedisConnection.run} returns instead of throwing when Redis could not answer. */
-export const UNAVAILABLE = Symbol('redis unavailable');
-export type Unavailable = typeof UNAVAILABLE;
+/** The client the store runs its commands on: standalone, Sentinel or Cluster, with the store's scripts. */
+export type StoreRedis = (Redis | Cluster) & StoreCommands;
 
-export type StoreRedis = Redis & LockCommands;
-
+/** Where the connection goes: a URL the store opens itself, or a client the caller owns. */
 export interface RedisConnectionOptions {
   url: string | undefined;
-  client: Redis | undefined;
+  client: Redis | Cluster | undefined;
   commandTimeoutMs: number;
-  logger: ApiaxAuthLogger | undefined;
-  /** Called after every (re)connection, when the server may have lost its data (a restart). */
-  onReady: () => void;
 }
 
 /**
- * The store's link to Redis: it opens the connection lazily (again after a close), bounds every command by a
- * timeout, never throws (a failure becomes {@link UNAVAILABLE} and degrades the store, with one warning), and
- * counts connections so the store can tell when Redis may have restarted empty.
+ * The store's link to Redis: it opens the connection lazily (again after a close) and bounds every command
+ * by a timeout. It keeps nothing for later: a command Redis cannot answer rejects at once with a
+ * {@link RedisUnavailableError} naming the cause, and core decides what to do (see core's store contract).
  */
 export class RedisConnection {
   readonly #options: RedisConnectionOptions;
-  readonly #health: RedisHealth;
   readonly #ownsClient: boolean;
   #client: StoreRedis | undefined;
-  #readyCount = 0;
-  readonly #onReady = (): void => {
-    this.#readyCount += 1;
-    this.#health.reconnected();
-    this.#options.onReady();
+  /** Why the connection last failed, from the client's `error` events: the cause a failed command names. */
+  #lastFailure: string | undefined;
+  readonly #onError = (error: unknown): void => {
+    this.#lastFailure = describeRedisFailure(error);
   };
 
   constructor(options: RedisConnectionOptions) {
     this.#options = options;
-    this.#health = new RedisHealth(options.logger);
     this.#ownsClient = options.client === undefined;
   }
 
-  /** How many times the connection became ready: a record confirmed under an older count may be gone. */
-  get epoch(): number {
-    return this.#readyCount;
-  }
-
-  /**
-   * Runs one command; resolves with {@link UNAVAILABLE} when Redis is down, slow, or answers an error.
-   * `command` also receives the {@link epoch} of the connection it runs on.
-   */
-  async run<T>(command: (client: StoreRedis, epoch: number) => Promise<T>): Promise<T | Unavailable> {
+  /** Runs one command; rejects with {@link RedisUnavailableError} when Redis is down, slow, or answers an error. */
+  async run<T>(command: (client: StoreRedis) => Promise<T>): Promise<T> {
     const client = this.#connect();
-    if (!this.#health.shouldTry(client.status === 'ready')) return UNAVAILABLE;
     try {
       await this.#whenReady(client);
-      const result = await withTimeout(command(client, this.#readyCount), this.#options.commandTimeoutMs, 'Redis command');
-      this.#health.succeeded();
-      return result;
+      return await withTimeout(command(client), this.#options.commandTimeoutMs, 'Redis command');
     } catch (error) {
-      // A command cut short by close() says nothing about Redis' health.
-      if (client === this.#client) this.#health.failed(error);
-      return UNAVAILABLE;
+      throw new RedisUnavailableError(this.#causeOf(error));
     }
   }
 
   /** A second connection for pub/sub (a subscribed connection can run no other command). */
-  createSubscriber(): Redis {
-    const overrides: Partial<RedisOptions> = {
-      lazyConnect: true,
+  createSubscriber(): Redis | Cluster {
+    // Keep the SUBSCRIBE queued through an outage; ioredis re-subscribes after every reconnect.
+    const { client } = this.#options;
+    if (client instanceof Redis) return client.duplicate({ lazyConnect: true, enableOfflineQueue: true, maxRetriesPerRequest: null });
+    if (client !== undefined) return client.duplicate([], { enableOfflineQueue: true, lazyConnect: true });
+    return new Redis(this.#options.url as string, {
+      ...ownedClientOptions(this.#options.commandTimeoutMs),
       enableOfflineQueue: true,
-      // Keep the SUBSCRIBE queued through an outage; ioredis re-subscribes after every reconnect.
       maxRetriesPerRequest: null,
-    };
-    if (this.#options.client !== undefined) return this.#options.client.duplicate(overrides);
-    return new Redis(this.#options.url as string, { ...ownedClientOptions(this.#options.commandTimeoutMs), ...overrides });
+      // SUBSCRIBE is served while Redis loads its data: no INFO round trip per connection (a fleet of 400
+      // instances starting at once would send 400 of them for nothing).
+      enableReadyCheck: false,
+    });
   }
 
   /** Closes the connection (never a client passed in); a later {@link run} opens a new one. */
@@ -83,7 +65,7 @@ export class RedisConnection {
     const client = this.#client;
     this.#client = undefined;
     if (client === undefined) return;
-    client.off('ready', this.#onReady);
+    client.off('error', this.#onError);
     if (!this.#ownsClient) return;
     if (client.status === 'ready') {
       await withTimeout(client.quit(), this.#options.commandTimeoutMs, 'Redis QUIT').catch(() => {});
@@ -95,35 +77,49 @@ export class RedisConnection {
     if (this.#client !== undefined) return this.#client;
     const client =
       this.#options.client ?? new Redis(this.#options.url as string, ownedClientOptions(this.#options.commandTimeoutMs));
-    if (this.#ownsClient) client.on('error', () => {}); // failures surface through commands, once
-    for (const [name, script] of Object.entries(LOCK_SCRIPTS)) {
+    client.on('error', this.#onError);
+    for (const [name, script] of Object.entries(STORE_SCRIPTS)) {
       if (typeof (client as unknown as Record<string, unknown>)[name] !== 'function') client.defineCommand(name, script);
     }
-    client.on('ready', this.#onReady);
-    if (client.status === 'ready') this.#onReady();
     this.#client = client as StoreRedis;
     return this.#client;
   }
 
-  // Before the first connection (or right after losing one while healthy) a call may wait for the connection
-  // as long as for a command; once degraded, calls do not wait at all (see RedisHealth.shouldTry).
+  /**
+   * The first call may wait for the first connection, twice as long as for a command (a fleet that starts
+   * at once connects all at once; giving up early would send every instance to log in on its own). A
+   * connection that was lost
+   * is not waited for: ioredis reconnects in the background and the call rejects now, so that core serves
+   * from its own copy at once instead of every caller waiting out a timeout.
+   */
   async #whenReady(client: StoreRedis): Promise<void> {
     if (client.status === 'ready') return;
+    if (client.status === 'end' || client.status === 'close') throw new Error('Connection is closed');
+    if (client.status === 'reconnecting') throw new Error(this.#lastFailure ?? 'Connection is closed');
     if (client.status === 'wait') client.connect().catch(() => {});
-    if (client.status === 'end') throw new Error('Redis connection is closed');
     let onReady: () => void = () => {};
     const ready = new Promise<void>((resolve) => {
       onReady = resolve;
       client.once('ready', onReady);
     });
-    await withTimeout(ready, this.#options.commandTimeoutMs, 'Redis connection').finally(() => client.off('ready', onReady));
+    await withTimeout(ready, 2 * this.#options.commandTimeoutMs, 'Redis connection').finally(() => client.off('ready', onReady));
+  }
+
+  #causeOf(error: unknown): string {
+    const message = error instanceof Error ? error.message : '';
+    if (/timed out after/.test(message)) {
+      // A connection attempt that failed meanwhile says more than the timeout it caused.
+      return message.startsWith('Redis connection') && this.#lastFailure !== undefined ? this.#lastFailure : message;
+    }
+    const cause = describeRedisFailure(error);
+    return cause === 'not connected' && this.#lastFailure !== undefined ? this.#lastFailure : cause;
   }
 }
 
 function ownedClientOptions(commandTimeoutMs: number): RedisOptions {
   return {
     lazyConnect: true,
-    // Fail fast while disconnected instead of queueing: the store falls back to this process meanwhile.
+    // Fail fast while disconnected instead of queueing: core serves from its own copy meanwhile.
     enableOfflineQueue: false,
     maxRetriesPerRequest: 0,
     autoResendUnfulfilledCommands: false,

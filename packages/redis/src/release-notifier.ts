@@ -1,17 +1,22 @@
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
+
+/** Called with the stored record value a release published ('' when there was none). */
+export type ReleaseListener = (recordValue: string) => void;
 
 /**
- * Wakes the callers waiting for a lock as soon as its holder releases it: the release script publishes the
- * lock's key on one channel, and one subscriber connection per store fans the message out. Waiters also poll,
- * so a missed message (subscriber reconnecting, holder died without releasing) only costs one poll interval.
+ * Wakes the callers waiting for a lock as soon as its holder releases it: the release script publishes
+ * `<lock name>\n<record value>` on one channel, and one subscriber connection per store fans the message out.
+ * Carrying the record lets every waiter adopt the new token without one more command: the fleet's
+ * coordination stays linear in its size. Waiters also poll, so a missed message (subscriber reconnecting,
+ * holder died without releasing) only costs a poll.
  */
 export class ReleaseNotifier {
-  readonly #createSubscriber: () => Redis;
+  readonly #createSubscriber: () => Redis | Cluster;
   readonly #channel: string;
-  readonly #listeners = new Map<string, Set<() => void>>();
-  #subscriber: Redis | undefined;
+  readonly #listeners = new Map<string, Set<ReleaseListener>>();
+  #subscriber: Redis | Cluster | undefined;
 
-  constructor(createSubscriber: () => Redis, channel: string) {
+  constructor(createSubscriber: () => Redis | Cluster, channel: string) {
     this.#createSubscriber = createSubscriber;
     this.#channel = channel;
   }
@@ -21,24 +26,24 @@ export class ReleaseNotifier {
     if (this.#subscriber !== undefined) return;
     const subscriber = this.#createSubscriber();
     this.#subscriber = subscriber;
-    // Connection errors are the store's concern (it falls back to polling); keep them off the console.
+    // Connection errors are the commands' concern (they reject, and waiters poll); keep them off the console.
     subscriber.on('error', () => {});
-    subscriber.on('message', (channel: string, lockKey: string) => {
-      if (channel === this.#channel) this.#notify(lockKey);
+    subscriber.on('message', (channel: string, message: string) => {
+      if (channel === this.#channel) this.#notify(message);
     });
     subscriber.subscribe(this.#channel).catch(() => {});
   }
 
-  /** Registers `wake` for the next release of `lockKey`; returns the function that unregisters it. */
-  onRelease(lockKey: string, wake: () => void): () => void {
+  /** Registers `listener` for the releases of `lockKey`; returns the function that unregisters it. */
+  onRelease(lockKey: string, listener: ReleaseListener): () => void {
     let listeners = this.#listeners.get(lockKey);
     if (listeners === undefined) {
       listeners = new Set();
       this.#listeners.set(lockKey, listeners);
     }
-    listeners.add(wake);
+    listeners.add(listener);
     return () => {
-      listeners.delete(wake);
+      listeners.delete(listener);
       if (listeners.size === 0 && this.#listeners.get(lockKey) === listeners) this.#listeners.delete(lockKey);
     };
   }
@@ -48,9 +53,12 @@ export class ReleaseNotifier {
     this.#subscriber = undefined;
   }
 
-  #notify(lockKey: string): void {
+  #notify(message: string): void {
+    const newline = message.indexOf('\n');
+    const lockKey = newline === -1 ? message : message.slice(0, newline);
     const listeners = this.#listeners.get(lockKey);
     if (listeners === undefined) return;
-    for (const wake of [...listeners]) wake();
+    const recordValue = newline === -1 ? '' : message.slice(newline + 1);
+    for (const listener of [...listeners]) listener(recordValue);
   }
 }

@@ -1,11 +1,12 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
-import { LOCK_SCRIPTS, type LockCommands } from '../src/lock-scripts.js';
-import { ACCOUNT, recordingLogger } from './support/fixtures.js';
+import { STORE_SCRIPTS, type StoreCommands } from '../src/lock-scripts.js';
+import { ACCOUNT, recordingLogger, sampleRecord } from './support/fixtures.js';
 import { holdLock, useRedisStores } from './support/redis-stores.js';
 
-const LOCK_KEY = `apiax-auth:lock:${ACCOUNT}`;
+const LOCK_KEY = `apiax-auth:{${ACCOUNT}}:lock`;
+const RECORD_KEY = `apiax-auth:{${ACCOUNT}}:record`;
 const LOCK = { ttlMs: 5000, waitMs: 20_000 };
 
 const redisStores = useRedisStores();
@@ -62,7 +63,8 @@ describe('RedisTokenStore.withLock', () => {
       }
       expect(owners[0]).toMatch(/^[0-9a-f-]{36}$/);
       expect(owners[1]).not.toBe(owners[0]);
-      await expect.poll(() => released).toEqual([LOCK_KEY, LOCK_KEY]);
+      // The release names the lock and carries the record it leaves behind (none here).
+      await expect.poll(() => released).toEqual([`${LOCK_KEY}\n`, `${LOCK_KEY}\n`]);
     } finally {
       subscriber.disconnect();
     }
@@ -77,6 +79,75 @@ describe('RedisTokenStore.withLock', () => {
     await holder.release();
     await waiter;
     expect(events).toEqual(['holder in', 'holder out', 'waiter in']);
+  });
+
+  it('wakes every waiter with the record the release carries: they adopt it without the lock or another command', async () => {
+    const holderStore = store();
+    const waiters = Array.from({ length: 20 }, () => store());
+    // Connected and subscribed beforehand, so that what is counted below is the coordination itself.
+    await Promise.all(waiters.map((waiter) => waiter.withLock(`${ACCOUNT}-warm-up`, async () => {}, LOCK)));
+    const monitor = await new Redis(redisStores.redis.url).monitor();
+    const commands: string[] = [];
+    monitor.on('monitor', (_time: string, args: string[], source: string) => {
+      // Not the script-internal calls, nor this test's own EXISTS.
+      const name = String(args[0]).toLowerCase();
+      if (source !== 'lua' && name !== 'exists') commands.push(name);
+    });
+    monitor.on('error', () => {});
+    try {
+      const holder = await holdLock(holderStore, ACCOUNT, LOCK);
+      let insideWithoutLock = 0;
+      const adopted = waiters.map((waiter) =>
+        waiter.withLock(
+          ACCOUNT,
+          async () => {
+            // Core's critical section: re-read the store first.
+            if ((await redisStores.raw.exists(LOCK_KEY)) === 0) insideWithoutLock += 1;
+            return waiter.get(ACCOUNT);
+          },
+          LOCK,
+        ),
+      );
+      await expect.poll(() => commands.length).toBeGreaterThanOrEqual(20); // each waiter's one attempt
+      const renewed = sampleRecord(Date.now(), { accessToken: 'renewed-by-the-holder' });
+      await holderStore.set(ACCOUNT, renewed);
+      const beforeRelease = commands.length;
+      await holder.release();
+      expect(await Promise.all(adopted)).toEqual(Array.from({ length: 20 }, () => renewed));
+      expect(insideWithoutLock).toBe(20);
+      // The release (one command) woke them all: after it, at most a poll per waiter that crossed it on a
+      // slow machine, and none of them took the lock (the old hand-off: 20 + 19 + … attempts, 20 re-reads).
+      expect(commands.length - beforeRelease).toBeLessThanOrEqual(1 + 20);
+      expect(commands.filter((name) => name === 'get')).toEqual([]);
+    } finally {
+      monitor.disconnect();
+    }
+  });
+
+  it('does not adopt a renewal already past half its life by its clock: it takes the lock, and core decides', async () => {
+    const holderStore = store();
+    const holder = await holdLock(holderStore, ACCOUNT, LOCK);
+    const events: string[] = [];
+    // Its clock is 20 minutes ahead: the 30-minute token renewed just now is, for it, two thirds through.
+    const late = store({ now: () => Date.now() + 20 * 60_000 });
+    const waiter = late.withLock(ACCOUNT, async () => void events.push(`inside, lock ${await redisStores.raw.exists(LOCK_KEY)}`), LOCK);
+    await sleep(200);
+    await holderStore.set(ACCOUNT, sampleRecord(Date.now()));
+    await holder.release();
+    await waiter;
+    expect(events).toEqual(['inside, lock 1']);
+  });
+
+  it('does not adopt a record that is not newer than when the wait began: it takes the lock', async () => {
+    const stale = sampleRecord(Date.now() - 1000, { accessToken: 'there-before-the-wait' });
+    await store().set(ACCOUNT, stale);
+    const holder = await holdLock(store(), ACCOUNT, LOCK);
+    const events: string[] = [];
+    const waiter = store().withLock(ACCOUNT, async () => void events.push(`inside, lock ${await redisStores.raw.exists(LOCK_KEY)}`), LOCK);
+    await sleep(200);
+    await holder.release(); // released without a renewal: the record is the one the waiter saw
+    await waiter;
+    expect(events).toEqual(['inside, lock 1']);
   });
 
   it('takes over a lock whose holder died once it expires, without a warning', async () => {
@@ -177,17 +248,51 @@ describe('RedisTokenStore.withLock', () => {
 
 describe('lock scripts', () => {
   it('release and extend only what the caller owns', async () => {
-    const client = new Redis(redisStores.redis.url) as Redis & LockCommands;
+    const client = new Redis(redisStores.redis.url) as Redis & StoreCommands;
     try {
-      for (const [name, script] of Object.entries(LOCK_SCRIPTS)) client.defineCommand(name, script);
+      for (const [name, script] of Object.entries(STORE_SCRIPTS)) client.defineCommand(name, script);
       await redisStores.raw.set(LOCK_KEY, 'owner-x', 'PX', 5000);
-      expect(await client.apiaxAuthReleaseLock(LOCK_KEY, 'owner-y', 'channel', LOCK_KEY)).toBe(0);
-      expect(await client.apiaxAuthExtendLock(LOCK_KEY, 'owner-y', 60_000)).toBe(0);
+      expect(await client.apiaxAuthRelease(LOCK_KEY, RECORD_KEY, 'owner-y', 'channel', LOCK_KEY)).toBe(0);
+      expect(await client.apiaxAuthExtend(LOCK_KEY, 'owner-y', 60_000)).toBe(0);
       expect(await redisStores.raw.pttl(LOCK_KEY)).toBeLessThanOrEqual(5000);
-      expect(await client.apiaxAuthExtendLock(LOCK_KEY, 'owner-x', 60_000)).toBe(1);
+      expect(await client.apiaxAuthExtend(LOCK_KEY, 'owner-x', 60_000)).toBe(1);
       expect(await redisStores.raw.pttl(LOCK_KEY)).toBeGreaterThan(5000);
-      expect(await client.apiaxAuthReleaseLock(LOCK_KEY, 'owner-x', 'channel', LOCK_KEY)).toBe(1);
+      expect(await client.apiaxAuthRelease(LOCK_KEY, RECORD_KEY, 'owner-x', 'channel', LOCK_KEY)).toBe(1);
       expect(await redisStores.raw.exists(LOCK_KEY)).toBe(0);
+    } finally {
+      client.disconnect();
+    }
+  });
+
+  it('acquire answers the stored record instead of the lock when the lock is taken or the record newer, in one round trip', async () => {
+    const client = new Redis(redisStores.redis.url) as Redis & StoreCommands;
+    try {
+      for (const [name, script] of Object.entries(STORE_SCRIPTS)) client.defineCommand(name, script);
+      expect(await client.apiaxAuthAcquire(LOCK_KEY, RECORD_KEY, 'owner-x', 5000, '')).toEqual([1]);
+      expect(await client.apiaxAuthAcquire(LOCK_KEY, RECORD_KEY, 'owner-y', 5000, '')).toEqual([0, '']);
+      await redisStores.raw.set(RECORD_KEY, '42|v1.gcm.stored');
+      expect(await client.apiaxAuthAcquire(LOCK_KEY, RECORD_KEY, 'owner-y', 5000, '')).toEqual([0, '42|v1.gcm.stored']);
+      // Free lock, but a record newer than the caller knows: it is not taken, the record is the answer.
+      await redisStores.raw.del(LOCK_KEY);
+      expect(await client.apiaxAuthAcquire(LOCK_KEY, RECORD_KEY, 'owner-y', 5000, '41')).toEqual([0, '42|v1.gcm.stored']);
+      expect(await redisStores.raw.exists(LOCK_KEY)).toBe(0);
+      expect(await client.apiaxAuthAcquire(LOCK_KEY, RECORD_KEY, 'owner-y', 5000, '42')).toEqual([1]);
+    } finally {
+      client.disconnect();
+    }
+  });
+
+  it('set-if-newer never replaces a newer record, and replaces an older or unversioned one', async () => {
+    const client = new Redis(redisStores.redis.url) as Redis & StoreCommands;
+    try {
+      for (const [name, script] of Object.entries(STORE_SCRIPTS)) client.defineCommand(name, script);
+      await redisStores.raw.set(RECORD_KEY, 'v1.plain.{"old":"format"}');
+      expect(await client.apiaxAuthSetIfNewer(RECORD_KEY, 100, '100|a', 5000)).toBe(1);
+      expect(await client.apiaxAuthSetIfNewer(RECORD_KEY, 99, '99|b', 5000)).toBe(0);
+      expect(await redisStores.raw.get(RECORD_KEY)).toBe('100|a');
+      expect(await client.apiaxAuthSetIfNewer(RECORD_KEY, 100.5, '100.5|c', 5000)).toBe(1);
+      expect(await redisStores.raw.get(RECORD_KEY)).toBe('100.5|c');
+      expect(await redisStores.raw.pttl(RECORD_KEY)).toBeGreaterThan(4000);
     } finally {
       client.disconnect();
     }

@@ -1,7 +1,7 @@
 import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
 import { ApiaxAuthError, RedisTokenStore, type RedisTokenStoreOptions } from '../src/index.js';
-import { randomKey } from './support/fixtures.js';
+import { randomKey, recordingLogger } from './support/fixtures.js';
 
 function configError(options: RedisTokenStoreOptions): ApiaxAuthError {
   try {
@@ -61,19 +61,32 @@ describe('RedisTokenStore options', () => {
     }
   });
 
-  it('names keyPrefix, logger, commandTimeoutMs and lockLeaseMs when they are wrong', () => {
+  it('requires encryptionKey, or the loudly named opt-out insecurePlaintext, which warns once', () => {
+    expect(configError({ url: 'redis://127.0.0.1:1' }).message).toMatch(/`encryptionKey` is required/);
+    expect(configError({ url: 'redis://127.0.0.1:1', insecurePlaintext: 'yes' as never }).message).toMatch(/`insecurePlaintext`/);
+    expect(configError({ url: 'redis://127.0.0.1:1', insecurePlaintext: true, encryptionKey: randomKey() }).message).toMatch(
+      /either `encryptionKey` or `insecurePlaintext/,
+    );
+    const logger = recordingLogger();
+    new RedisTokenStore({ url: 'redis://127.0.0.1:1', insecurePlaintext: true, logger });
+    expect(logger.at('warn').map((entry) => entry.message)).toEqual([expect.stringMatching(/insecurePlaintext is on/)]);
+  });
+
+  it('names keyPrefix, logger, commandTimeoutMs, lockLeaseMs and now when they are wrong', () => {
     const url = 'redis://127.0.0.1:1';
-    expect(configError({ url, keyPrefix: 7 as never }).message).toMatch(/`keyPrefix`/);
-    expect(configError({ url, logger: { warn() {} } as never }).message).toMatch(/`logger`/);
-    expect(configError({ url, commandTimeoutMs: 0 }).message).toMatch(/`commandTimeoutMs`/);
-    expect(configError({ url, commandTimeoutMs: Number.NaN }).message).toMatch(/`commandTimeoutMs`/);
-    expect(configError({ url, lockLeaseMs: -5 }).message).toMatch(/`lockLeaseMs`/);
-    expect(configError({ url, lockLeaseMs: '10s' as never }).message).toMatch(/`lockLeaseMs`/);
+    const encryptionKey = randomKey();
+    expect(configError({ url, encryptionKey, keyPrefix: 7 as never }).message).toMatch(/`keyPrefix`/);
+    expect(configError({ url, encryptionKey, logger: { warn() {} } as never }).message).toMatch(/`logger`/);
+    expect(configError({ url, encryptionKey, commandTimeoutMs: 0 }).message).toMatch(/`commandTimeoutMs`/);
+    expect(configError({ url, encryptionKey, commandTimeoutMs: Number.NaN }).message).toMatch(/`commandTimeoutMs`/);
+    expect(configError({ url, encryptionKey, lockLeaseMs: -5 }).message).toMatch(/`lockLeaseMs`/);
+    expect(configError({ url, encryptionKey, lockLeaseMs: '10s' as never }).message).toMatch(/`lockLeaseMs`/);
+    expect(configError({ url, encryptionKey, now: 5 as never }).message).toMatch(/`now`/);
   });
 
   it('does no I/O when constructed: the first call connects', async () => {
     // Nothing listens on port 1: constructing and closing must neither throw nor emit anything.
-    const store = new RedisTokenStore({ url: 'redis://127.0.0.1:1' });
+    const store = new RedisTokenStore({ url: 'redis://127.0.0.1:1', encryptionKey: randomKey() });
     await store.close();
   });
 });

@@ -88,8 +88,11 @@ export class FleetInstance {
 export interface FleetOptions {
   size: number;
   fake: FakeApiax;
-  redisUrl: string;
+  redisUrl?: string;
   encryptionKey?: string;
+  /** Instead of `redisUrl`: the masters of a Redis Cluster, or a Sentinel set-up (see fleet-instance.mjs). */
+  cluster?: Array<{ host: string; port: number }>;
+  sentinel?: { sentinels: Array<{ host: string; port: number }>; name: string };
   /** `false`: each instance keeps the default in-memory store (the baseline). */
   withStore?: boolean;
 }
@@ -119,6 +122,8 @@ export class Fleet {
           env: options.fake.env,
           redisUrl: options.redisUrl,
           encryptionKey: options.encryptionKey,
+          cluster: options.cluster,
+          sentinel: options.sentinel,
           withStore: options.withStore ?? true,
           offset: fleet.#offsetMs,
         }),

@@ -56,7 +56,8 @@ export async function startRedisServer(): Promise<RedisServer> {
   };
 }
 
-async function freePort(): Promise<number> {
+/** A loopback port nothing listens on now. */
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);
@@ -68,7 +69,8 @@ async function freePort(): Promise<number> {
   });
 }
 
-async function waitUntilAnswering(port: number, child: ChildProcess): Promise<void> {
+/** Resolves once the server on `port` answers PING; rejects if `child` exits first. */
+export async function waitUntilAnswering(port: number, child: ChildProcess): Promise<void> {
   const deadline = Date.now() + 20_000;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`redis-server exited with code ${child.exitCode} (port ${port} taken?)`);

@@ -1,15 +1,18 @@
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll } from 'vitest';
 import { RedisTokenStore, type RedisTokenStoreOptions, type TokenStoreLockOptions } from '../../src/index.js';
-import { gate } from './fixtures.js';
+import { gate, randomKey } from './fixtures.js';
 import { startRedisServer, type RedisServer } from './redis-server.js';
+
+/** The key of the stores a test file creates without one of its own. */
+export const STORE_KEY = randomKey();
 
 export interface RedisStores {
   /** The file's redis-server, started before its first test. */
   readonly redis: RedisServer;
   /** A plain client, to look at what the stores wrote. */
   readonly raw: Redis;
-  /** A store on the file's server, closed after the test (and the server flushed). */
+  /** A store on the file's server, closed after the test (and the server flushed); encrypted with {@link STORE_KEY} unless told. */
   store(options?: Omit<RedisTokenStoreOptions, 'url'>): RedisTokenStore;
 }
 
@@ -42,7 +45,8 @@ export function useRedisStores(): RedisStores {
       return raw!;
     },
     store(options = {}) {
-      const created = new RedisTokenStore({ url: redis!.url, commandTimeoutMs: 10_000, ...options });
+      const encryption = options.encryptionKey !== undefined || options.insecurePlaintext ? {} : { encryptionKey: STORE_KEY };
+      const created = new RedisTokenStore({ url: redis!.url, commandTimeoutMs: 10_000, ...encryption, ...options });
       stores.push(created);
       return created;
     },
