@@ -2,15 +2,11 @@ import { defineProject } from 'vitest/config';
 
 export default defineProject({
   test: {
-    name: 'express',
+    name: 'cli',
     include: ['test/**/*.test.ts'],
+    // Packs core and the CLI and installs the tarballs once for every test file.
+    globalSetup: ['test/support/global-setup.ts'],
     testTimeout: 30_000,
-    hookTimeout: 30_000,
-    // `vitest run` also type-checks test/**/*.test-d.ts (req.apiax typing) with tsc.
-    typecheck: {
-      enabled: true,
-      include: ['test/**/*.test-d.ts'],
-      tsconfig: './tsconfig.json',
-    },
+    hookTimeout: 180_000,
   },
 });
