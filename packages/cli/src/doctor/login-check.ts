@@ -26,7 +26,7 @@ export async function checkLogin(context: ClientContext, list: Checklist): Promi
   } catch (error) {
     const code = error instanceof ApiaxAuthError ? error.code : 'internal_error';
     const message = error instanceof ApiaxAuthError ? error.message : 'unexpected failure';
-    list.line('✗', 'login', `${code}: ${message.replace(/\.$/, "")}. ${adviceFor(code)}`);
+    list.line('✗', 'login', `${code}: ${message.replace(/\.$/, '')}. ${adviceFor(code)}`);
   } finally {
     await auth.close({ logout: context.noCache });
   }
