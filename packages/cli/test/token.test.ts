@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { apiax, CANARY_API_KEY, CANARY_CACHE_KEY, CANARY_PASSWORD, expectNoSecrets, startFake, tempDir, userEnv } from './support/apiax.js';
@@ -110,5 +110,20 @@ describe('apiax token', () => {
     expect(missing.code === 1 || missing.code === 9).toBe(true);
     expect(missing.stdout).toBe('');
     expect(missing.stderr).toMatch(/^apiax: env_file_unreadable: .*ENOENT|nope\.env: not found/);
+  });
+
+  it('a cache directory open to other users is refused, never chmod-ed: a warning, and the run still works', async () => {
+    const fake = await startFake();
+    const shared = join(tempDir(), 'shared');
+    mkdirSync(shared);
+    chmodSync(shared, 0o755);
+    const run = await apiax(['token'], userEnv(fake, tempDir(), { APIAX_CACHE_DIR: shared }));
+    expect(run.code).toBe(0);
+    expect(run.stdout.trimEnd()).toMatch(JWT);
+    expect(run.stderr).toMatch(/^apiax: warning: .*token store failed/m);
+    expect(statSync(shared).mode & 0o777).toBe(0o755);
+    expect(readdirSync(shared)).toEqual([]);
+    expectNoSecrets(run, [CANARY_PASSWORD]);
+    expect(run.stderr).not.toContain(run.stdout.trimEnd());
   });
 });
