@@ -25,8 +25,11 @@ const IV_BYTES = 12;
 const TAG_BYTES = 16;
 /** Fixed context: the derived key serves this store's files and nothing else. */
 const KDF_SALT = 'apiax-auth FileTokenStore v1';
-/** scrypt cost: about 50–100 ms once per process, so a guessable passphrase is slow to brute-force offline. */
-const SCRYPT_COST = 2 ** 15;
+/**
+ * scrypt cost (Node's default): one derivation per process, about 50 ms on an idle core, paid by every `apiax`
+ * run. It slows offline guessing of a weak passphrase; a random key (`openssl rand -base64 32`) needs none.
+ */
+const SCRYPT_COST = 2 ** 14;
 
 /** Why a file was ignored. None of these texts holds a secret. */
 export type EnvelopeProblem =
