@@ -80,6 +80,7 @@ export function parseCommandLine(argv: readonly string[]): ParsedCommandLine {
   if (command === 'call') {
     if (rest.length !== 2) throw new UsageError('call expects <METHOD> <path-or-url>');
     if (!/^[A-Za-z]+$/.test(rest[0]!)) throw new UsageError(`"${printable(rest[0]!)}" is not an HTTP method`);
+    if (values.data !== undefined && /^(GET|HEAD)$/i.test(rest[0]!)) throw new UsageError(`${rest[0]!.toUpperCase()} cannot carry --data`);
     for (const header of headers) parseHeader(header);
   } else {
     if (rest.length > 0) throw new UsageError(`${command} takes no arguments`);

@@ -14,6 +14,7 @@ describe('apiax usage', () => {
     [['call', 'GET'], /call expects <METHOD> <path-or-url>/],
     [['call', 'G3T', '/x'], /is not an HTTP method/],
     [['call', 'GET', '/x', '--header', 'no-colon'], /--header expects name:value/],
+    [['call', 'get', '/x', '--data', '{}'], /GET cannot carry --data/],
   ])('%j: the reason and the usage on stderr, nothing on stdout, exit 2, no request sent', async (args, reason) => {
     const fake = await startFake();
     const run = await apiax(args, userEnv(fake, tempDir()));
