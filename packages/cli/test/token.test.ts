@@ -105,8 +105,8 @@ describe('apiax token', () => {
     expect(overridden.code).toBe(1);
     expect(overridden.stderr).toMatch(/^apiax: invalid_credentials: /);
     const missing = await apiax(['token', '--env-file', join(home, 'nope.env')], bare);
-    // Node 20 itself checks every `--env-file` in argv, the script's too, and exits 9 before apiax runs
-    // ("node: <path>: not found"); Node 22 leaves it to apiax (exit 1, env_file_unreadable).
+    // Node itself checks every `--env-file` in argv, the script's too, and exits 9 before apiax runs
+    // ("node: <path>: not found", nodejs/node#54232); where it does not, apiax says env_file_unreadable, exit 1.
     expect(missing.code === 1 || missing.code === 9).toBe(true);
     expect(missing.stdout).toBe('');
     expect(missing.stderr).toMatch(/^apiax: env_file_unreadable: .*ENOENT|nope\.env: not found/);
