@@ -6,6 +6,7 @@ export { ApiaxAuthError } from './errors.js';
 export type { ApiaxAuthErrorCode, ApiaxAuthErrorOptions } from './errors.js';
 export type { ApiaxAssertionOptions, ApiaxAuthEnv, ApiaxAuthEnvVariable, ApiaxAuthLogger, ApiaxAuthNestLikeLogger, ApiaxAuthOptions } from './options.js';
 export { MemoryTokenStore } from './memory-store.js';
+export { FileTokenStore, type FileTokenStoreOptions } from './file-store.js';
 export { LOGIN_REJECTION_KEY_SUFFIX, parseStoredRecord, parseTokenRecord } from './store.js';
 export type { LoginRejectionRecord, StoredRecord, TokenRecord, TokenStore, TokenStoreLockOptions } from './store.js';
 export { PROBLEM_HEADERS, problemResponse, toProblemDetails } from './problem-details.js';

@@ -3,12 +3,14 @@
  * `apiax-fake`: runs the fake Apiax standalone. Prints shell-sourceable `APIAX_*=...` lines on stdout (one per
  * line, then nothing else), human notes on stderr, and stops cleanly on SIGINT/SIGTERM.
  */
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { startFakeApiax } from './server.js';
-import type { FakeApiax, FakeApiaxOptions, FakeUser } from './types.js';
+import type { FakeApiax, FakeApiaxOptions, FakeAssertionRegistration, FakeUser } from './types.js';
 
 const USAGE = `Usage: apiax-fake [--port N] [--api-port N] [--host H] [--access-token-lifetime S] [--rotate]
-                  [--users user:password,...] [--api-key KEY,...] [--token-latency MS]`;
+                  [--users user:password,...] [--api-key KEY,...] [--token-latency MS]
+                  [--assertion-key PUBLIC_KEY_FILE --assertion-subject SUBJECT [--assertion-issuer ISSUER]]`;
 
 /** Turns the command-line arguments into options; throws a `TypeError` naming the bad flag. */
 function parseCliArguments(args: string[]): FakeApiaxOptions {
@@ -24,6 +26,9 @@ function parseCliArguments(args: string[]): FakeApiaxOptions {
       users: { type: 'string' },
       'api-key': { type: 'string' },
       'token-latency': { type: 'string' },
+      'assertion-key': { type: 'string' },
+      'assertion-subject': { type: 'string' },
+      'assertion-issuer': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -39,12 +44,35 @@ function parseCliArguments(args: string[]): FakeApiaxOptions {
   if (values.users !== undefined) options.users = parseUsers(values.users);
   if (values['api-key'] !== undefined) options.apiKeys = values['api-key'].split(',').filter(Boolean);
   if (values['token-latency'] !== undefined) options.tokenLatencyMs = integer(values['token-latency'], '--token-latency');
+  const assertion = parseAssertion(values['assertion-key'], values['assertion-subject'], values['assertion-issuer']);
+  if (assertion !== undefined) {
+    // The printed user (the first) becomes a 2FA user: its logins need assertions signed by the matching private key.
+    const [first, ...others] = options.users ?? [{ username: 'demo', password: 'demo' }];
+    options.users = [{ ...first!, assertion }, ...others];
+  }
   return options;
 }
 
-/** `APIAX_*=value` lines, quoted for POSIX shells. */
-function envLines(fake: FakeApiax): string[] {
-  return Object.entries(fake.env).map(([name, value]) => `${name}=${shellQuote(String(value))}`);
+/** `--assertion-key FILE --assertion-subject SUB`: a 2FA client as Apiax support registers it, or none. */
+function parseAssertion(keyFile: string | undefined, subject: string | undefined, issuer: string | undefined): FakeAssertionRegistration | undefined {
+  if (keyFile === undefined && subject === undefined && issuer === undefined) return undefined;
+  if (keyFile === undefined || subject === undefined || subject.trim() === '') {
+    throw new TypeError('--assertion-key and --assertion-subject go together (a public key PEM file and the subject Apiax support gave)');
+  }
+  let publicKey: string;
+  try {
+    publicKey = readFileSync(keyFile, 'utf8');
+  } catch (cause) {
+    throw new TypeError(`--assertion-key: cannot read ${keyFile} (${(cause as { code?: string }).code ?? 'error'})`);
+  }
+  return { publicKey, subject, ...(issuer === undefined ? {} : { issuer }) };
+}
+
+/** `APIAX_*=value` lines, quoted for POSIX shells; with a 2FA client, its subject too (the private key is the user's). */
+function envLines(fake: FakeApiax, assertion: FakeAssertionRegistration | undefined): string[] {
+  const entries = Object.entries(fake.env);
+  if (assertion !== undefined) entries.push(['APIAX_ASSERTION_SUBJECT', assertion.subject]);
+  return entries.map(([name, value]) => `${name}=${shellQuote(String(value))}`);
 }
 
 class HelpRequested extends Error {}
@@ -95,7 +123,7 @@ async function main(): Promise<void> {
 
   fake = await startFakeApiax(options);
   if (stopping) return closeAndExit(fake);
-  process.stdout.write(`${envLines(fake).join('\n')}\n`);
+  process.stdout.write(`${envLines(fake, options.users?.[0]?.assertion).join('\n')}\n`);
   process.stderr.write(
     `apiax-fake: auth ${fake.issuer}, API ${fake.apiBaseUrl}, admin ${new URL('/__fake/stats', fake.issuer).href}\n`,
   );

@@ -1,5 +1,7 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { generateKeyPairSync, randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { SignJWT } from 'jose';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -32,7 +34,7 @@ afterAll(() => {
 });
 
 /** Starts `apiax-fake` and reads its APIAX_* lines. */
-async function startCli(args: string[]): Promise<{ child: ChildProcess; env: Record<string, string>; lines: string[] }> {
+async function startCli(args: string[], lastLine = 'APIAX_PASSWORD='): Promise<{ child: ChildProcess; env: Record<string, string>; lines: string[] }> {
   const child = spawn(process.execPath, [join(buildDir, 'cli.js'), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   children.push(child);
   const lines: string[] = [];
@@ -41,7 +43,7 @@ async function startCli(args: string[]): Promise<{ child: ChildProcess; env: Rec
     child.once('exit', (code) => reject(new Error(`apiax-fake exited early with ${code}`)));
     reader.on('line', (line) => {
       lines.push(line);
-      if (line.startsWith('APIAX_PASSWORD=') || lines.length >= 6) resolve();
+      if (line.startsWith(lastLine) || lines.length >= 7) resolve();
     });
   });
   const env = Object.fromEntries(lines.map((line) => line.split(/=(.*)/s).slice(0, 2) as [string, string]));
@@ -128,5 +130,46 @@ describe('apiax-fake command', () => {
     expect(await exitOf(child)).toEqual({ code: 2, signal: null });
     expect(stderr).toContain('--port');
     expect(stderr).toContain('Usage: apiax-fake');
+  });
+
+  it('--assertion-key FILE --assertion-subject SUB makes the printed user a 2FA user, and prints the subject', async () => {
+    const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const keyFile = join(buildDir, 'client-public.pem');
+    writeFileSync(keyFile, publicKey.export({ type: 'spki', format: 'pem' }));
+    const { child, env } = await startCli(['--users', 'corp:pw', '--assertion-key', keyFile, '--assertion-subject', 'MyCompany'], 'APIAX_ASSERTION_SUBJECT=');
+    expect(env.APIAX_ASSERTION_SUBJECT).toBe('MyCompany');
+    const login = (extra: Record<string, string>) =>
+      fetch(env.APIAX_TOKEN_URL!, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ grant_type: 'password', username: 'corp', password: 'pw', ...extra }),
+      });
+    expect((await login({ client_id: 'integration-api' })).status).toBe(401);
+    const now = Math.floor(Date.now() / 1000);
+    const assertion = await new SignJWT({})
+      .setProtectedHeader({ alg: 'RS256', typ: 'JWT' })
+      .setIssuer('MyCompany')
+      .setSubject('MyCompany')
+      .setAudience(env.APIAX_TOKEN_URL!)
+      .setIssuedAt(now)
+      .setExpirationTime(now + 60)
+      .setJti(randomUUID())
+      .sign(privateKey);
+    const response = await login({ client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer', client_assertion: assertion });
+    expect(response.status).toBe(200);
+    child.kill('SIGTERM');
+    await exitOf(child);
+  });
+
+  it('--assertion-key without --assertion-subject, or an unreadable key file: exit code 2 and the usage', async () => {
+    for (const args of [['--assertion-key', join(buildDir, 'none.pem')], ['--assertion-key', join(buildDir, 'none.pem'), '--assertion-subject', 'S']]) {
+      const child = spawn(process.execPath, [join(buildDir, 'cli.js'), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+      children.push(child);
+      let stderr = '';
+      child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      expect(await exitOf(child)).toEqual({ code: 2, signal: null });
+      expect(stderr).toMatch(/--assertion-key/);
+      expect(stderr).toContain('Usage: apiax-fake');
+    }
   });
 });
