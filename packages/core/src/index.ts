@@ -10,7 +10,7 @@ export type {
 } from './client.js';
 export { ApiaxAuthError } from './errors.js';
 export type { ApiaxAuthErrorCode, ApiaxAuthErrorOptions } from './errors.js';
-export type { ApiaxAssertionOptions, ApiaxAuthEnv, ApiaxAuthEnvVariable, ApiaxAuthLogger, ApiaxAuthOptions } from './options.js';
+export type { ApiaxAssertionOptions, ApiaxAuthEnv, ApiaxAuthEnvVariable, ApiaxAuthLogger, ApiaxAuthOptions, ApiaxPrivateJwk } from './options.js';
 export { MemoryTokenStore } from './memory-store.js';
 export { LOGIN_REJECTION_KEY_SUFFIX, parseStoredRecord, parseTokenRecord } from './store.js';
 export type { LoginRejectionRecord, StoredRecord, TokenRecord, TokenStore, TokenStoreLockOptions } from './store.js';

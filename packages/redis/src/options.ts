@@ -9,30 +9,30 @@ export interface RedisTokenStoreOptions {
    * `redis://[[user]:password@]host[:port][/db]` or `rediss://…` (TLS). The store opens (lazily, on first use)
    * and closes its own connections.
    */
-  url?: string;
+  url?: string | undefined;
   /**
    * An ioredis client you already have. The store uses it as is, never closes it, and opens one duplicate of it
    * for lock notifications (pub/sub). Give it `enableOfflineQueue: false` so commands fail fast while Redis is
    * down; the store bounds every command by `commandTimeoutMs` anyway.
    */
-  client?: Redis;
+  client?: Redis | undefined;
   /**
    * Encrypts records at rest with AES-256-GCM: a 32-byte key as a Buffer, a 64-character hex string or a base64
    * string. An array rotates keys: records are written with the first key and read with any of them.
    * Without it, records are stored as plain JSON.
    */
-  encryptionKey?: EncryptionKeyInput | readonly EncryptionKeyInput[];
+  encryptionKey?: EncryptionKeyInput | readonly EncryptionKeyInput[] | undefined;
   /** Prepended to every Redis key and the notification channel; default `apiax-auth:`. */
-  keyPrefix?: string;
+  keyPrefix?: string | undefined;
   /** Receives one warning when Redis becomes unavailable and one info when it is back; silent by default. */
-  logger?: ApiaxAuthLogger;
+  logger?: ApiaxAuthLogger | undefined;
   /** Longest wait for one Redis command (and for the first connection) before falling back locally (ms); default 2000. */
-  commandTimeoutMs?: number;
+  commandTimeoutMs?: number | undefined;
   /**
    * How long a lock outlives an instance that died while holding it (ms); default 10 000. A live holder renews
    * it every third of this, up to the lock's `ttlMs`. Raise it if your event loop can stall for seconds.
    */
-  lockLeaseMs?: number;
+  lockLeaseMs?: number | undefined;
 }
 
 /** The options after validation, with defaults applied. */
