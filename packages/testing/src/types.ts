@@ -1,10 +1,20 @@
 import type { KeyObject } from 'node:crypto';
-import type { JWK } from 'jose';
+
+/**
+ * An RSA public JWK. Declared here rather than taken from jose: jose's types are ES-module-only, and
+ * this package's CommonJS typings must not import them.
+ */
+export interface FakePublicJwk {
+  kty?: string | undefined;
+  n?: string | undefined;
+  e?: string | undefined;
+  [parameter: string]: unknown;
+}
 
 /** The public key a 2FA user signs client assertions with, as Apiax support registers it. */
 export interface FakeAssertionRegistration {
   /** RS256 public key: PEM (SPKI or PKCS#1; a private key PEM works too), a Node `KeyObject`, or a JWK. */
-  publicKey: string | KeyObject | JWK;
+  publicKey: string | KeyObject | FakePublicJwk;
   /** The assertion's `sub`: in 2FA this is the client id of the session. */
   subject: string;
   /** The assertion's expected `iss`; defaults to `subject` (as Keycloak requires). */
