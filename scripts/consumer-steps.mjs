@@ -52,6 +52,15 @@ export function typecheckMatrix(dir) {
   }
 }
 
+/** Loads each `@apiax-auth/<name>` in plain Node, with `import` and with `require`, and expects exports. */
+export function loadEach(dir, names) {
+  for (const name of names) {
+    const check = `if (Object.keys(m).length === 0) throw new Error('no exports'); console.log('%s ok', '@apiax-auth/${name}', Object.keys(m).length, 'exports');`;
+    run('node', ['--input-type=module', '-e', `import * as m from '@apiax-auth/${name}'; ${check.replace('%s', 'import')}`], dir);
+    run('node', ['-e', `const m = require('@apiax-auth/${name}'); ${check.replace('%s', 'require')}`], dir);
+  }
+}
+
 async function freePort() {
   const server = createServer().listen(0, '127.0.0.1');
   await once(server, 'listening');

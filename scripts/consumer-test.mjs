@@ -7,7 +7,7 @@
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { nextAppChecks, run, typecheckMatrix, writeReadmeBlocks } from './consumer-steps.mjs';
+import { loadEach, nextAppChecks, run, typecheckMatrix, writeReadmeBlocks } from './consumer-steps.mjs';
 
 const root = resolve(import.meta.dirname, '..');
 const work = mkdtempSync(join(tmpdir(), 'apiax-consumers-'));
@@ -20,7 +20,8 @@ const PROJECTS = {
   // `nest new` 12: ES modules, Vitest.
   nest12: { packages: ['core', 'nest', 'testing'], steps: (dir) => [npm(dir, 'test'), npm(dir, 'run', 'test:e2e'), npm(dir, 'run', 'build')] },
   // An Express service type-checked by two TypeScript versions under every `module` setting.
-  'ts-matrix': { packages: ['core', 'express', 'redis', 'testing'], steps: (dir) => [() => typecheckMatrix(dir)] },
+  // Then each of its packages loads in plain Node with `import` and with `require`.
+  'ts-matrix': { packages: ['core', 'express', 'redis', 'testing'], steps: (dir) => [() => typecheckMatrix(dir), () => loadEach(dir, ['core', 'express', 'redis', 'testing'])] },
   // `create-next-app` 16 with every snippet of the Next README, built and served; plus plain scripts.
   next16: {
     packages: ['core', 'next'],
