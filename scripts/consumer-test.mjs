@@ -1,53 +1,71 @@
 #!/usr/bin/env node
-// What users install is the packed tarball, not the workspace link: pack every published package,
-// install the tarballs into a throwaway project outside the workspace with npm, and load each one
-// with `import` and with `require` (require(esm), Node >= 20.19).
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+// The consumer matrix: what users install is the packed tarball, in projects that generators made.
+// Every package is packed; each project under consumers/ (a trimmed copy of what `nest new`,
+// `create-next-app` or `tsc --init` generated) is copied outside the workspace, gets the tarballs it
+// needs installed with npm, and runs its own scripts. Sequential, one shared npm cache.
+// `node scripts/consumer-test.mjs [name...]` runs only the named projects. Run after `pnpm build`.
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { loadEach, nextAppChecks, run, typecheckMatrix, writeReadmeBlocks } from './consumer-steps.mjs';
 
 const root = resolve(import.meta.dirname, '..');
-const packagesDir = join(root, 'packages');
-const work = mkdtempSync(join(tmpdir(), 'apiax-consumer-'));
+const work = mkdtempSync(join(tmpdir(), 'apiax-consumers-'));
 const tarballs = join(work, 'tarballs');
-const project = join(work, 'project');
 
-const run = (command, args, cwd) => execFileSync(command, args, { cwd, stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
+/** Each project: the packages it installs (as tarballs) and what it runs once they are installed. */
+const PROJECTS = {
+  // `nest new` 11: CommonJS, Jest through ts-jest, its Jest config untouched.
+  'nest11-cjs': { packages: ['core', 'nest', 'testing'], steps: (dir) => [npm(dir, 'test'), npm(dir, 'run', 'test:e2e'), npm(dir, 'run', 'build')] },
+  // `nest new` 12: ES modules, Vitest.
+  nest12: { packages: ['core', 'nest', 'testing'], steps: (dir) => [npm(dir, 'test'), npm(dir, 'run', 'test:e2e'), npm(dir, 'run', 'build')] },
+  // An Express service type-checked by two TypeScript versions under every `module` setting.
+  // Then each of its packages loads in plain Node with `import` and with `require`.
+  'ts-matrix': { packages: ['core', 'express', 'redis', 'testing'], steps: (dir) => [() => typecheckMatrix(dir), () => loadEach(dir, ['core', 'express', 'redis', 'testing'])] },
+  // `create-next-app` 16 with every snippet of the Next README, built and served; plus plain scripts.
+  next16: {
+    packages: ['core', 'next'],
+    steps: (dir) => [
+      () => writeReadmeBlocks(join(root, 'packages', 'next', 'README.md'), dir),
+      npm(dir, 'run', 'build'),
+      () => nextAppChecks(dir, root),
+    ],
+  },
+};
 
-const published = readdirSync(packagesDir)
-  .map((dir) => ({ dir: join(packagesDir, dir), manifest: JSON.parse(readFileSync(join(packagesDir, dir, 'package.json'), 'utf8')) }))
-  .filter(({ manifest }) => !manifest.private);
+function npm(cwd, ...args) {
+  return () => run('npm', args, cwd);
+}
 
-let failures = 0;
+const wanted = process.argv.slice(2);
+const names = wanted.length > 0 ? wanted : Object.keys(PROJECTS);
+const results = [];
 try {
-  for (const { dir } of published) run('pnpm', ['pack', '--pack-destination', tarballs], dir);
-  const files = readdirSync(tarballs).filter((file) => file.endsWith('.tgz'));
-
-  // Peer dependencies a user of each adapter already has.
-  const peers = ['express@^5', '@nestjs/common@^12', '@nestjs/core@^12', 'reflect-metadata@^0.2', 'rxjs@^7', 'next@~16.4', 'react@^19', 'react-dom@^19'];
-  writeFileSync(join(work, 'package.json'), '{}');
-  run('mkdir', ['-p', project]);
-  writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'consumer', private: true }));
-  run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', ...files.map((file) => join(tarballs, file)), ...peers], project);
-
-  const names = published.map(({ manifest }) => manifest.name);
-  // `server-only` refuses to load outside the react-server condition, as it should.
-  const conditionsFor = (name) => (name === '@apiax-auth/next' ? ['--conditions=react-server'] : []);
+  mkdirSync(tarballs);
+  for (const dir of readdirSync(join(root, 'packages'))) {
+    const manifest = JSON.parse(readFileSync(join(root, 'packages', dir, 'package.json'), 'utf8'));
+    if (!manifest.private) run('pnpm', ['pack', '--pack-destination', tarballs], join(root, 'packages', dir), { quiet: true });
+  }
+  const tarballOf = (name) => join(tarballs, readdirSync(tarballs).find((file) => file.startsWith(`apiax-auth-${name}-`)));
   for (const name of names) {
-    const esm = `import * as m from '${name}'; if (Object.keys(m).length === 0) throw new Error('no exports'); console.log('import ok', '${name}', Object.keys(m).length);`;
-    const cjs = `const m = require('${name}'); if (Object.keys(m).length === 0) throw new Error('no exports'); console.log('require ok', '${name}', Object.keys(m).length);`;
-    for (const [kind, args] of [['import', ['--input-type=module', '-e', esm]], ['require', ['-e', cjs]]]) {
-      try {
-        process.stdout.write(run('node', [...conditionsFor(name), ...args], project));
-      } catch {
-        failures += 1;
-        console.error(`FAIL: ${kind} ${name} from its packed tarball`);
-      }
+    const project = PROJECTS[name];
+    if (project === undefined) throw new Error(`no consumer project ${name}; known: ${Object.keys(PROJECTS).join(', ')}`);
+    const dir = join(work, name);
+    const started = Date.now();
+    console.log(`\n=== consumer ${name}`);
+    try {
+      cpSync(join(root, 'consumers', name), dir, { recursive: true });
+      run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', ...project.packages.map(tarballOf)], dir);
+      for (const step of project.steps(dir)) await step();
+      results.push({ name, ok: true, seconds: (Date.now() - started) / 1000 });
+    } catch (error) {
+      console.error(`FAIL consumer ${name}: ${error instanceof Error ? error.message : String(error)}`);
+      results.push({ name, ok: false, seconds: (Date.now() - started) / 1000 });
     }
   }
-  console.log(`consumer: ${names.length * 2 - failures} passed, ${failures} failed`);
 } finally {
   rmSync(work, { recursive: true, force: true });
 }
-process.exit(failures === 0 ? 0 : 1);
+console.log('\nconsumer matrix:');
+for (const { name, ok, seconds } of results) console.log(`  ${ok ? 'ok  ' : 'FAIL'} ${name} (${seconds.toFixed(0)} s)`);
+process.exit(results.every((result) => result.ok) ? 0 : 1);

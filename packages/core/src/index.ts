@@ -4,7 +4,15 @@ export type { ApiaxAuthEvents, ApiaxAuthState, ApiaxAuthStatus, ApiaxRetryEvent,
 export type { ApiaxClock } from './clock.js';
 export { ApiaxAuthError } from './errors.js';
 export type { ApiaxAuthErrorCode, ApiaxAuthErrorOptions } from './errors.js';
-export type { ApiaxAssertionOptions, ApiaxAuthEnv, ApiaxAuthEnvVariable, ApiaxAuthLogger, ApiaxAuthNestLikeLogger, ApiaxAuthOptions } from './options.js';
+export type {
+  ApiaxAssertionOptions,
+  ApiaxAuthEnv,
+  ApiaxAuthEnvVariable,
+  ApiaxAuthLogger,
+  ApiaxAuthNestLikeLogger,
+  ApiaxAuthOptions,
+  ApiaxPrivateJwk,
+} from './options.js';
 export { MemoryTokenStore } from './memory-store.js';
 export { FileTokenStore, type FileTokenStoreOptions } from './file-store.js';
 export { LOGIN_REJECTION_KEY_SUFFIX, parseStoredRecord, parseTokenRecord } from './store.js';

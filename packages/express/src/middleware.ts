@@ -8,7 +8,7 @@ export interface ApiaxExpressOptions<Property extends string = 'apiax'> extends 
    * The request property that receives the context; default `'apiax'`. Give a second middleware
    * (another Apiax account) its own name, and declare that name on `Express.Request` for typing.
    */
-  requestProperty?: Property;
+  requestProperty?: Property | undefined;
 }
 
 /** The middleware `apiaxAuth()` returns: a plain Express `RequestHandler` that also exposes its client. */

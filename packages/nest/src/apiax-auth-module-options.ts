@@ -10,15 +10,15 @@ export interface ApiaxAuthModuleOptions extends ApiaxAuthOptions {
    * with the typed `ApiaxAuthError` (a wrong password, a disabled account) before the app serves a request.
    * Default `false`: nothing is sent until the first call.
    */
-  eager?: boolean;
+  eager?: boolean | undefined;
   /** On application shutdown, end the Keycloak session too (a logout request), not only the local client. Default `false`. */
-  logoutOnShutdown?: boolean;
+  logoutOnShutdown?: boolean | undefined;
 }
 
 /** Options that shape the Nest module itself rather than the client. */
 export interface ApiaxAuthModuleExtras {
   /** Register the module globally: `ApiaxAuth` is then injectable everywhere without importing the module. Default `false`. */
-  isGlobal?: boolean;
+  isGlobal?: boolean | undefined;
 }
 
 /** A class that `forRootAsync({ useClass })` or `forRootAsync({ useExisting })` asks for the options. */

@@ -199,15 +199,15 @@ describe('a Next.js app using @apiax-auth/next (next build + next start + Chromi
     }
   }, STEP_TIMEOUT_MS);
 
-  test('the package is server-only: importing it without the react-server condition (as a client bundle would) throws', async () => {
-    const importIt = (conditions: string[]) =>
-      promisify(execFile)(process.execPath, [...conditions, '--input-type=module', '-e', "await import('@apiax-auth/next')"], {
-        cwd: FIXTURE_DIR,
-        env: childEnv({}),
-      });
+  test('plain Node (a script, a test runner) loads the package with import and require; react-server resolves the server-only entry', async () => {
+    const node = (args: string[]) => promisify(execFile)(process.execPath, args, { cwd: FIXTURE_DIR, env: childEnv({}) });
+    const esm = "const m = await import('@apiax-auth/next'); console.log(typeof m.createApiaxNext, import.meta.resolve('@apiax-auth/next'))";
+    const cjs = "const m = require('@apiax-auth/next'); console.log(typeof m.createApiaxNext, require.resolve('@apiax-auth/next'))";
 
-    await expect(importIt([])).rejects.toMatchObject({ stderr: expect.stringContaining('cannot be imported from a Client Component') });
-    await expect(importIt(['--conditions=react-server'])).resolves.toBeDefined();
+    expect((await node(['--input-type=module', '-e', esm])).stdout).toMatch(/^function \S+\/dist\/node\.js$/m);
+    expect((await node(['-e', cjs])).stdout).toMatch(/^function \S+\/dist\/node\.cjs$/m);
+    // What Next's server layers resolve: the entry that imports `server-only` (which the client build refuses).
+    expect((await node(['--conditions=react-server', '--input-type=module', '-e', esm])).stdout).toMatch(/^function \S+\/dist\/index\.js$/m);
     expect(installedPackage).toContain(join('node_modules', '@apiax-auth', 'next'));
   }, STEP_TIMEOUT_MS);
 });
@@ -288,5 +288,7 @@ describe('next build refuses a client component that imports @apiax-auth/next', 
     // Next's own refusal, naming the import chain's marker (Turbopack and webpack word it alike).
     expect(leakyBuild.output()).toMatch(/'server-only' cannot be imported from a Client Component module/);
     expect(leakyBuild.output()).toContain('client-import');
+    // The import trace names the package, so the user knows which import to move.
+    expect(leakyBuild.output()).toContain('@apiax-auth/next');
   }, 300_000);
 });

@@ -9,40 +9,40 @@ export interface RedisTokenStoreOptions {
    * `redis://[[user]:password@]host[:port][/db]` or `rediss://…` (TLS). The store opens (lazily, on first use)
    * and closes its own connections.
    */
-  url?: string;
+  url?: string | undefined;
   /**
    * An ioredis client you already have: a `Redis` (standalone, or Sentinel with `sentinels` and `name`) or a
    * `Cluster`. The store uses it as is, never closes it, and opens one duplicate of it for lock notifications
    * (pub/sub). The store bounds every command by `commandTimeoutMs`.
    */
-  client?: Redis | Cluster;
+  client?: Redis | Cluster | undefined;
   /**
    * Encrypts records at rest with AES-256-GCM (required, unless `insecurePlaintext`): a 32-byte key as a
    * Buffer, a 64-character hex string or a base64 string. An array rotates keys: records are written with
    * the first key and read with any of them. Plain records are refused.
    */
-  encryptionKey?: EncryptionKeyInput | readonly EncryptionKeyInput[];
+  encryptionKey?: EncryptionKeyInput | readonly EncryptionKeyInput[] | undefined;
   /**
    * Stores tokens as plain JSON, readable (and plantable) by anyone with access to Redis. Only for local
    * development; the store logs a warning once when it is on.
    */
-  insecurePlaintext?: boolean;
+  insecurePlaintext?: boolean | undefined;
   /** Prepended to every Redis key and the notification channel; default `apiax-auth:`. */
-  keyPrefix?: string;
+  keyPrefix?: string | undefined;
   /** Receives the store's warnings (a refused record, a lock taken over); silent by default. */
-  logger?: ApiaxAuthLogger;
+  logger?: ApiaxAuthLogger | undefined;
   /** Longest wait for one Redis command (and for the first connection) before the call rejects (ms); default 2000. */
-  commandTimeoutMs?: number;
+  commandTimeoutMs?: number | undefined;
   /**
    * How long a lock outlives an instance that died while holding it (ms); default 10 000. A live holder renews
    * it every third of this, up to the lock's `ttlMs`. Raise it if your event loop can stall for seconds.
    */
-  lockLeaseMs?: number;
+  lockLeaseMs?: number | undefined;
   /**
    * The clock (epoch ms) the store judges a record's age by: give it the same `now` as the client. A waiter
    * adopts a renewal without the lock only while the record is in the first half of its life.
    */
-  now?: () => number;
+  now?: (() => number) | undefined;
 }
 
 /** The options after validation, with defaults applied. */

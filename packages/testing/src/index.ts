@@ -7,6 +7,7 @@ export type {
   FakeApiaxOptions,
   FakeApiaxStats,
   FakeAssertionRegistration,
+  FakePublicJwk,
   FakeBruteForceOptions,
   FakeEndpoint,
   FakeFault,

@@ -1,14 +1,24 @@
 import type { KeyObject } from 'node:crypto';
-import type { JWK } from 'jose';
+
+/**
+ * An RSA public JWK. Declared here rather than taken from jose: jose's types are ES-module-only, and
+ * this package's CommonJS typings must not import them.
+ */
+export interface FakePublicJwk {
+  kty?: string | undefined;
+  n?: string | undefined;
+  e?: string | undefined;
+  [parameter: string]: unknown;
+}
 
 /** The public key a 2FA user signs client assertions with, as Apiax support registers it. */
 export interface FakeAssertionRegistration {
   /** RS256 public key: PEM (SPKI or PKCS#1; a private key PEM works too), a Node `KeyObject`, or a JWK. */
-  publicKey: string | KeyObject | JWK;
+  publicKey: string | KeyObject | FakePublicJwk;
   /** The assertion's `sub`: in 2FA this is the client id of the session. */
   subject: string;
   /** The assertion's expected `iss`; defaults to `subject` (as Keycloak requires). */
-  issuer?: string;
+  issuer?: string | undefined;
 }
 
 /** A user of the fake realm. */
@@ -16,11 +26,11 @@ export interface FakeUser {
   username: string;
   password: string;
   /** Makes the user a 2FA user: logins, refreshes and logouts need a client assertion signed with this key. */
-  assertion?: FakeAssertionRegistration;
+  assertion?: FakeAssertionRegistration | undefined;
   /** `true`: every login answers 400 `invalid_grant` "Account disabled". */
-  disabled?: boolean;
+  disabled?: boolean | undefined;
   /** `true`: a correct login answers 400 `invalid_grant` "Account is not fully set up". */
-  requiredActions?: boolean;
+  requiredActions?: boolean | undefined;
 }
 
 /** Keycloak's brute-force detection: lock a user after `maxFailures` failed logins. */
@@ -31,36 +41,36 @@ export interface FakeBruteForceOptions {
 /** Options of {@link startFakeApiax}. Every field is optional. */
 export interface FakeApiaxOptions {
   /** Users of the realm. Default: `[{ username: 'demo', password: 'demo' }]`. */
-  users?: FakeUser[];
+  users?: FakeUser[] | undefined;
   /** The 1FA client id that may use the password and refresh grants. Default `integration-api`. */
-  clientId?: string;
+  clientId?: string | undefined;
   /** Lifetime of access tokens, seconds (capped by what is left of the SSO session). Default 1800. */
-  accessTokenLifetimeSeconds?: number;
+  accessTokenLifetimeSeconds?: number | undefined;
   /** SSO Session Max: a session (and its refresh tokens) dies this long after the password login. Default 14 days. */
-  ssoSessionMaxSeconds?: number;
+  ssoSessionMaxSeconds?: number | undefined;
   /** SSO Session Idle: a session dies when not refreshed for this long. Default 14 days. */
-  ssoSessionIdleSeconds?: number;
+  ssoSessionIdleSeconds?: number | undefined;
   /**
    * Keycloak's "Direct Access Grants Enabled" of the client. `false`: every password grant answers 400
    * `unauthorized_client` "Client not allowed for direct access grants". Default `true`.
    */
-  directAccessGrantsEnabled?: boolean;
+  directAccessGrantsEnabled?: boolean | undefined;
   /** Keycloak's "Revoke Refresh Token": reusing a rotated refresh token ends the whole session. Default `false`. */
-  rotateRefreshTokens?: boolean;
+  rotateRefreshTokens?: boolean | undefined;
   /** Brute-force protection, or `false` to disable it. Default `{ maxFailures: 5 }`. */
-  bruteForce?: FakeBruteForceOptions | false;
+  bruteForce?: FakeBruteForceOptions | false | undefined;
   /** When set, the rule engine requires one of these as the `Apikey` header (else 403). Default: none required. */
-  apiKeys?: string[];
+  apiKeys?: string[] | undefined;
   /** Artificial delay before every token endpoint answer, ms. Default 0. */
-  tokenLatencyMs?: number;
+  tokenLatencyMs?: number | undefined;
   /** Time source, epoch ms. Default `Date.now`. The fake's clock is `now()` plus whatever `advance()` added. */
-  now?: () => number;
+  now?: (() => number) | undefined;
   /** Interface both servers listen on. Default `127.0.0.1`. */
-  host?: string;
+  host?: string | undefined;
   /** Port of the auth origin (token endpoint). Default 0: a free port. */
-  authPort?: number;
+  authPort?: number | undefined;
   /** Port of the API origin (rule engine). Default 0: a free port. */
-  apiPort?: number;
+  apiPort?: number | undefined;
 }
 
 /** A fault the token endpoint answers with, instead of the normal answer, for the next N token requests. */

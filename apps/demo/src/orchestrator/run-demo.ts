@@ -17,6 +17,7 @@ const DIST_DIR = join(PACKAGE_DIR, 'dist');
 const START_TIMEOUT_MS = 60_000;
 /** Signals closer together than this are one Ctrl-C delivered twice. */
 const REPEATED_SIGNAL_MS = 1_000;
+const DASHBOARD_STOP_GRACE_MS = 300;
 
 /** What a running demo is made of; written to `DEMO_MANIFEST` (a path) for tools and tests. */
 export interface DemoManifest {
@@ -50,8 +51,10 @@ export async function runDemo(env: Environment = process.env): Promise<number> {
   const shutdown = (exitCode: number): Promise<number> => {
     shuttingDown ??= (async () => {
       // Dashboard first (it calls the others), then the apps (they log out), then the fake they log out of.
+      // The dashboard holds no state, and `next start` takes about 2 s to stop on SIGTERM: a short grace,
+      // then SIGKILL, so that Ctrl-C ends the demo within a second.
       const dashboard = services.find((service) => service.name === 'next');
-      await dashboard?.stop();
+      await dashboard?.stop(DASHBOARD_STOP_GRACE_MS);
       await Promise.all(services.filter((service) => service !== dashboard).map((service) => service.stop()));
       await fake?.close();
       return exitCode;

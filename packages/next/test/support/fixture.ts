@@ -1,5 +1,5 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
@@ -24,8 +24,10 @@ export async function installPackageIntoFixture(): Promise<string> {
   await mkdir(target, { recursive: true });
   await promisify(execFile)(process.execPath, [TSC_BIN, '-p', join(PACKAGE_DIR, 'tsconfig.build.json'), '--outDir', join(target, 'dist')]);
   const manifest = JSON.parse(await readFile(join(PACKAGE_DIR, 'package.json'), 'utf8')) as Record<string, unknown>;
-  const { name, version, type, exports, sideEffects, dependencies } = manifest;
-  await writeFile(join(target, 'package.json'), JSON.stringify({ name, version, type, exports, sideEffects, dependencies }, null, 2));
+  // The CommonJS twin of the plain-Node entry comes from the package's build (`test` runs after `build`).
+  for (const file of ['node.cjs', 'node.d.cts']) await copyFile(join(PACKAGE_DIR, 'dist', file), join(target, 'dist', file));
+  const { name, version, type, main, types, exports, sideEffects, dependencies } = manifest;
+  await writeFile(join(target, 'package.json'), JSON.stringify({ name, version, type, main, types, exports, sideEffects, dependencies }, null, 2));
   return target;
 }
 
