@@ -19,7 +19,10 @@ import { overhead } from './scenarios/overhead.mjs';
 import { storm } from './scenarios/storm.mjs';
 
 const quick = process.argv.includes('--quick') || process.env.BENCH_QUICK === '1';
-const only = process.argv.find((arg) => arg.startsWith('--only='))?.slice('--only='.length).split(',');
+const only = process.argv
+  .find((arg) => arg.startsWith('--only='))
+  ?.slice('--only='.length)
+  .split(',');
 const here = import.meta.dirname;
 const root = resolve(here, '..');
 const options = { quick };
@@ -57,13 +60,20 @@ function packageBenches() {
     }
     const found = findResults(join(root, 'packages', dir, 'bench'));
     const data = found ? JSON.parse(readFileSync(found, 'utf8')) : null;
-    results.push({ name: manifest.name, data, summary: data ? '```json\n' + JSON.stringify(data, null, 2) + '\n```' : '_no results file_' });
+    results.push({
+      name: manifest.name,
+      data,
+      summary: data ? '```json\n' + JSON.stringify(data, null, 2) + '\n```' : '_no results file_',
+    });
   }
   return results;
 }
 
 function findResults(dir) {
-  for (const candidate of [join(dir, 'results.json'), ...(existsSync(join(dir, 'results')) ? readdirSync(join(dir, 'results')).map((file) => join(dir, 'results', file)) : [])]) {
+  for (const candidate of [
+    join(dir, 'results.json'),
+    ...(existsSync(join(dir, 'results')) ? readdirSync(join(dir, 'results')).map((file) => join(dir, 'results', file)) : []),
+  ]) {
     if (candidate.endsWith('.json') && existsSync(candidate)) return candidate;
   }
   return null;

@@ -92,7 +92,12 @@ export async function nextAppChecks(dir, root) {
   const fake = await startFakeApiax({ users: [{ username: 'consumer', password: 'consumer-password' }], apiKeys: ['consumer-key'] });
   const env = { ...process.env, ...fake.env, NODE_ENV: 'production' };
   const port = await freePort();
-  const server = spawn('node', ['node_modules/next/dist/bin/next', 'start', '-p', String(port), '-H', '127.0.0.1'], { cwd: dir, env, stdio: 'inherit', detached: true });
+  const server = spawn('node', ['node_modules/next/dist/bin/next', 'start', '-p', String(port), '-H', '127.0.0.1'], {
+    cwd: dir,
+    env,
+    stdio: 'inherit',
+    detached: true,
+  });
   try {
     const base = `http://127.0.0.1:${port}`;
     await waitForHttp(base, server);

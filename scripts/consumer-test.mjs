@@ -16,12 +16,21 @@ const tarballs = join(work, 'tarballs');
 /** Each project: the packages it installs (as tarballs) and what it runs once they are installed. */
 const PROJECTS = {
   // `nest new` 11: CommonJS, Jest through ts-jest, its Jest config untouched.
-  'nest11-cjs': { packages: ['core', 'nest', 'testing'], steps: (dir) => [npm(dir, 'test'), npm(dir, 'run', 'test:e2e'), npm(dir, 'run', 'build')] },
+  'nest11-cjs': {
+    packages: ['core', 'nest', 'testing'],
+    steps: (dir) => [npm(dir, 'test'), npm(dir, 'run', 'test:e2e'), npm(dir, 'run', 'build')],
+  },
   // `nest new` 12: ES modules, Vitest.
-  nest12: { packages: ['core', 'nest', 'testing'], steps: (dir) => [npm(dir, 'test'), npm(dir, 'run', 'test:e2e'), npm(dir, 'run', 'build')] },
+  nest12: {
+    packages: ['core', 'nest', 'testing'],
+    steps: (dir) => [npm(dir, 'test'), npm(dir, 'run', 'test:e2e'), npm(dir, 'run', 'build')],
+  },
   // An Express service type-checked by two TypeScript versions under every `module` setting.
   // Then each of its packages loads in plain Node with `import` and with `require`.
-  'ts-matrix': { packages: ['core', 'express', 'redis', 'testing'], steps: (dir) => [() => typecheckMatrix(dir), () => loadEach(dir, ['core', 'express', 'redis', 'testing'])] },
+  'ts-matrix': {
+    packages: ['core', 'express', 'redis', 'testing'],
+    steps: (dir) => [() => typecheckMatrix(dir), () => loadEach(dir, ['core', 'express', 'redis', 'testing'])],
+  },
   // `create-next-app` 16 with every snippet of the Next README, built and served; plus plain scripts.
   next16: {
     packages: ['core', 'next'],
@@ -46,7 +55,11 @@ try {
     const manifest = JSON.parse(readFileSync(join(root, 'packages', dir, 'package.json'), 'utf8'));
     if (!manifest.private) run('pnpm', ['pack', '--pack-destination', tarballs], join(root, 'packages', dir), { quiet: true });
   }
-  const tarballOf = (name) => join(tarballs, readdirSync(tarballs).find((file) => file.startsWith(`apiax-auth-${name}-`)));
+  const tarballOf = (name) =>
+    join(
+      tarballs,
+      readdirSync(tarballs).find((file) => file.startsWith(`apiax-auth-${name}-`)),
+    );
   for (const name of names) {
     const project = PROJECTS[name];
     if (project === undefined) throw new Error(`no consumer project ${name}; known: ${Object.keys(PROJECTS).join(', ')}`);

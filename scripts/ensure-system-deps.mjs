@@ -19,7 +19,8 @@ if (!isRoot && !hasSudo) {
   process.exit(1);
 }
 const asRoot = (args) => (isRoot ? ['apt-get', args] : ['sudo', ['apt-get', ...args]]);
-const run = ([command, args]) => execFileSync(command, args, { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+const run = ([command, args]) =>
+  execFileSync(command, args, { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
 
 console.log(`Installing ${packages.join(', ')} from Debian's packages (needed by the tests)...`);
 run(asRoot(['update', '-qq']));

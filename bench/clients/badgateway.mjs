@@ -22,8 +22,7 @@ export const badgatewayClient = {
     });
     const headers = fake.env.APIAX_API_KEY ? { Apikey: fake.env.APIAX_API_KEY } : {};
     return {
-      fetch: (path, init = {}) =>
-        oauth2Fetch.fetch(new URL(path, fake.apiBaseUrl), { ...init, headers: { ...headers, ...init.headers } }),
+      fetch: (path, init = {}) => oauth2Fetch.fetch(new URL(path, fake.apiBaseUrl), { ...init, headers: { ...headers, ...init.headers } }),
       close: async () => {},
     };
   },

@@ -68,10 +68,12 @@ export function fleetScaleChart(rows, { width = 760, height = 320 } = {}) {
     }),
   );
   const labels = rows.map(
-    (row, index) => `<text x="${(margin.left + (index + 0.5) * group).toFixed(1)}" y="${margin.top + plotHeight + 18}" font-size="12" text-anchor="middle">N = ${row.instances}: ${row.tokenRequests} token requests</text>`,
+    (row, index) =>
+      `<text x="${(margin.left + (index + 0.5) * group).toFixed(1)}" y="${margin.top + plotHeight + 18}" font-size="12" text-anchor="middle">N = ${row.instances}: ${row.tokenRequests} token requests</text>`,
   );
   const legend = series.map(
-    (serie, which) => `<rect x="${margin.left + which * 240}" y="34" width="10" height="10" fill="${COLORS[which]}"/><text x="${margin.left + which * 240 + 14}" y="43" font-size="12">${escape(serie.label)} (each on its own scale)</text>`,
+    (serie, which) =>
+      `<rect x="${margin.left + which * 240}" y="34" width="10" height="10" fill="${COLORS[which]}"/><text x="${margin.left + which * 240 + 14}" y="43" font-size="12">${escape(serie.label)} (each on its own scale)</text>`,
   );
   return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" font-family="system-ui, sans-serif">
   <rect width="100%" height="100%" fill="#ffffff"/>

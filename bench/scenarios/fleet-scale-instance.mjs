@@ -18,7 +18,11 @@ const handlers = {
   async start({ env, redisUrl, encryptionKey, count, storeModule }) {
     const { RedisTokenStore } = await import(storeModule);
     instances = Array.from({ length: count }, () =>
-      createApiaxAuth({ env, store: new RedisTokenStore({ url: redisUrl, encryptionKey, logger: countingLogger }), logger: countingLogger }),
+      createApiaxAuth({
+        env,
+        store: new RedisTokenStore({ url: redisUrl, encryptionKey, logger: countingLogger }),
+        logger: countingLogger,
+      }),
     );
     return {};
   },
@@ -35,7 +39,8 @@ const handlers = {
           try {
             await auth.getAccessToken();
             latencies.push(performance.now() - started);
-            if (performance.now() - started > 500) slow.push([Math.round(started - (until - durationMs)), Math.round(performance.now() - started)]);
+            if (performance.now() - started > 500)
+              slow.push([Math.round(started - (until - durationMs)), Math.round(performance.now() - started)]);
           } catch {
             failed += 1;
           }

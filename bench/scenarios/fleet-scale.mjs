@@ -29,19 +29,26 @@ async function runFleetScale({ instances, redisUrl, storeModule }) {
   await raw.flushall();
   const fake = await startFakeApiax({ rotateRefreshTokens: true, accessTokenLifetimeSeconds: TOKEN_LIFETIME_S, bruteForce: false });
   const encryptionKey = randomBytes(32).toString('base64');
-  const perProcess = Array.from({ length: PROCESSES }, (_, index) => Math.floor(instances / PROCESSES) + (index < instances % PROCESSES ? 1 : 0));
+  const perProcess = Array.from(
+    { length: PROCESSES },
+    (_, index) => Math.floor(instances / PROCESSES) + (index < instances % PROCESSES ? 1 : 0),
+  );
   const children = await Promise.all(perProcess.filter((count) => count > 0).map(() => startProcess()));
   const monitor = await countCommands(redisUrl);
   try {
     await Promise.all(
-      children.map((child, index) => child.request('start', { env: fake.env, redisUrl, encryptionKey, count: perProcess[index], storeModule })),
+      children.map((child, index) =>
+        child.request('start', { env: fake.env, redisUrl, encryptionKey, count: perProcess[index], storeModule }),
+      ),
     );
     const goAt = performance.now();
     const grantTimes = [];
     const watcher = setInterval(() => {
       while (grantTimes.length < fake.stats.tokenRequests) grantTimes.push(Math.round(performance.now() - goAt));
     }, 5);
-    const results = await Promise.all(children.map((child) => child.request('go', { durationMs: DURATION_MS, intervalMs: CALL_INTERVAL_MS })));
+    const results = await Promise.all(
+      children.map((child) => child.request('go', { durationMs: DURATION_MS, intervalMs: CALL_INTERVAL_MS })),
+    );
     clearInterval(watcher);
     if (process.env.BENCH_DEBUG) process.stderr.write(`token requests at (ms after go): ${grantTimes.join(', ')}\n`);
     const commands = monitor.stop();

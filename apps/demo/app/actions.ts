@@ -1,6 +1,12 @@
 'use server';
 
-import { FAST_FORWARD_SECONDS, endAllSessions as endSessions, failTokenEndpoint as failTokens, fastForward as moveTime, type FastForwardSeconds } from '../lib/fake-controls.js';
+import {
+  FAST_FORWARD_SECONDS,
+  endAllSessions as endSessions,
+  failTokenEndpoint as failTokens,
+  fastForward as moveTime,
+  type FastForwardSeconds,
+} from '../lib/fake-controls.js';
 import { evaluateThrough, evaluateWithNext } from '../lib/rule-calls.js';
 import type { CallResult, ControlResult } from '../lib/dashboard-types.js';
 

@@ -23,7 +23,9 @@ export async function fastForward(seconds: FastForwardSeconds): Promise<ControlR
   const body = JSON.stringify({ seconds });
   await post(`${environment.fakeAdminUrl}/__fake/advance`, body);
   await Promise.all(
-    [environment.expressUrl, environment.nestUrl].map((url) => (url === null ? null : post(`${url}/__demo/advance`, body))),
+    [environment.expressUrl, environment.nestUrl].map((url) =>
+      url === null ? Promise.resolve() : post(`${url}/__demo/advance`, body).then(() => undefined),
+    ),
   );
   nextDemoClock.advance(seconds);
   const message = `Time moved ${formatDuration(seconds * 1000)} forward for the fake and all three clients`;

@@ -27,7 +27,11 @@ export async function evaluateThrough(adapter: 'express' | 'nest'): Promise<Call
   const baseUrl = adapter === 'express' ? environment.expressUrl : environment.nestUrl;
   return timed(adapter, async () => {
     if (baseUrl === null) throw new Error(`no URL for the ${adapter} app`);
-    const answer = await fetch(`${baseUrl}/rules/eval`, { method: 'POST', cache: 'no-store', signal: AbortSignal.timeout(CALL_TIMEOUT_MS) });
+    const answer = await fetch(`${baseUrl}/rules/eval`, {
+      method: 'POST',
+      cache: 'no-store',
+      signal: AbortSignal.timeout(CALL_TIMEOUT_MS),
+    });
     return { status: answer.status, body: await readJson(answer) };
   });
 }

@@ -1,4 +1,4 @@
-import { context, trace } from '@opentelemetry/api';
+import { context, SpanStatusCode, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { SimpleSpanProcessor, TracerProvider, type ReadableSpan, type SpanExporter } from '@opentelemetry/sdk-trace';
 import type { GrantSpanView } from './dashboard-types-telemetry.js';
@@ -24,7 +24,7 @@ export function toGrantSpanView(span: ReadableSpan): GrantSpanView {
     parent: span.parentSpanContext === undefined ? null : span.parentSpanContext.spanId,
     startedAt: span.startTime[0] * 1000 + Math.round(span.startTime[1] / 1e6),
     durationMs: seconds * 1000 + nanos / 1e6,
-    failed: span.status.code === 2,
+    failed: span.status.code === SpanStatusCode.ERROR,
     attributes: Object.fromEntries(Object.entries(span.attributes).map(([key, value]) => [key, String(value)])),
   };
 }

@@ -43,7 +43,9 @@ describe('the dashboard, on the embedded fake', () => {
 
   const text = (testId: string) => () => page.getByTestId(testId).textContent();
   const timelineKinds = (source: string) => () =>
-    page.locator(`[data-testid="timeline-event"][data-source="${source}"]`).evaluateAll((items) => items.map((item) => item.getAttribute('data-kind')));
+    page
+      .locator(`[data-testid="timeline-event"][data-source="${source}"]`)
+      .evaluateAll((items) => items.map((item) => item.getAttribute('data-kind')));
 
   it('starts with three lazy clients: nobody logged in before the first call', async () => {
     expect(await page.getByTestId('mode').textContent()).toBe('Embedded fake Apiax');
@@ -95,7 +97,8 @@ describe('the dashboard, on the embedded fake', () => {
     await expect.poll(text('control-outcome'), POLL).toMatch(/next 3 token requests/);
     await page.getByTestId('control-advance-1m').click();
     await expect.poll(text('clock-offset'), POLL).toBe('clock +2m 00s');
-    const allKinds = () => page.locator('[data-testid="timeline-event"]').evaluateAll((items) => items.map((item) => item.getAttribute('data-kind')));
+    const allKinds = () =>
+      page.locator('[data-testid="timeline-event"]').evaluateAll((items) => items.map((item) => item.getAttribute('data-kind')));
     await expect.poll(allKinds, POLL).toContain('retry');
     await expect.poll(async () => Number(await text('next-refreshes')()), POLL).toBeGreaterThan(refreshesBefore);
     expect(await callThrough(page, 'next-call')).toMatch(/^200/);

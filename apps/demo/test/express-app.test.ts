@@ -24,7 +24,11 @@ describe('the Express app of the demo', () => {
   };
   const status = async (): Promise<AppSnapshot> => (await fetch(`${baseUrl}/__demo/status`)).json() as Promise<AppSnapshot>;
   const advance = (seconds: unknown): Promise<Response> =>
-    fetch(`${baseUrl}/__demo/advance`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ seconds }) });
+    fetch(`${baseUrl}/__demo/advance`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ seconds }),
+    });
 
   beforeEach(async () => {
     fake = await startFakeApiax({

@@ -29,7 +29,11 @@ describe('the telemetry panel data', () => {
     const spans = recentGrantSpans();
     expect(spans.map((span) => span.name)).toEqual(['apiax-auth logout', 'apiax-auth refresh', 'apiax-auth password']);
     expect(spans[2]!.parent).not.toBeNull();
-    expect(spans[2]!.attributes).toMatchObject({ 'apiax_auth.grant': 'password', 'apiax_auth.reason': 'initial', 'http.response.status_code': '200' });
+    expect(spans[2]!.attributes).toMatchObject({
+      'apiax_auth.grant': 'password',
+      'apiax_auth.reason': 'initial',
+      'http.response.status_code': '200',
+    });
     expect(spans.every((span) => span.durationMs > 0)).toBe(true);
     const json = JSON.stringify(spans);
     expect(json).not.toContain(token);

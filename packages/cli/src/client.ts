@@ -20,7 +20,10 @@ export function createCache(context: ClientContext): FileTokenStore | undefined 
  * A core client on the run's environment and cache. Throws `invalid_config` naming the option, as core does.
  * `overrides` lets doctor limit retries.
  */
-export function createClient(context: ClientContext, overrides: ApiaxAuthOptions = {}): { auth: ApiaxAuth; cache: FileTokenStore | undefined } {
+export function createClient(
+  context: ClientContext,
+  overrides: ApiaxAuthOptions = {},
+): { auth: ApiaxAuth; cache: FileTokenStore | undefined } {
   const cache = createCache(context);
   const auth = createApiaxAuth({
     env: context.env,
@@ -32,7 +35,10 @@ export function createClient(context: ClientContext, overrides: ApiaxAuthOptions
 }
 
 /** Runs `use` with a client, and closes the client (without logging out: the cache keeps the session). */
-export async function withClient<T>(context: ClientContext, use: (auth: ApiaxAuth, cache: FileTokenStore | undefined) => Promise<T>): Promise<T> {
+export async function withClient<T>(
+  context: ClientContext,
+  use: (auth: ApiaxAuth, cache: FileTokenStore | undefined) => Promise<T>,
+): Promise<T> {
   const { auth, cache } = createClient(context);
   try {
     return await use(auth, cache);

@@ -27,7 +27,7 @@ export function failureLine(error: unknown): string {
   if (error instanceof TypeError && typeof cause?.code === 'string') {
     return `apiax: unreachable: the request failed (${cause.code})\n`;
   }
-  return `apiax: internal_error: unexpected failure (${(error as { name?: unknown } | null)?.name ?? 'unknown'})\n`;
+  return `apiax: internal_error: unexpected failure (${String((error as { name?: unknown } | null)?.name ?? 'unknown')})\n`;
 }
 
 /**

@@ -7,7 +7,10 @@ async function runOnTerminal(args: string[], env: Record<string, string>): Promi
   let stdout = '';
   let stderr = '';
   const io: CliIo = {
-    stdout: { isTTY: true, write: (chunk: string | Uint8Array) => (stdout += typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString()) },
+    stdout: {
+      isTTY: true,
+      write: (chunk: string | Uint8Array) => (stdout += typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString()),
+    },
     stderr: { write: (chunk: string) => (stderr += chunk) },
     stdin: (async function* () {})(),
     env,
@@ -18,7 +21,10 @@ async function runOnTerminal(args: string[], env: Record<string, string>): Promi
 describe('apiax call on a terminal', () => {
   it('indents a JSON body and ends it with a newline', async () => {
     const fake = await startFake();
-    const run = await runOnTerminal(['call', 'POST', '/api/v3/rules/eval', '--data', '{"regimes":["CAN"],"products":[]}'], userEnv(fake, tempDir()));
+    const run = await runOnTerminal(
+      ['call', 'POST', '/api/v3/rules/eval', '--data', '{"regimes":["CAN"],"products":[]}'],
+      userEnv(fake, tempDir()),
+    );
     expect(run).toMatchObject({ code: 0, stderr: '' });
     expect(run.stdout).toMatch(/^\{\n {2}"/);
     expect(run.stdout).toMatch(/\n\}\n$/);

@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { apiax, CANARY_API_KEY, CANARY_PASSWORD, expectNoSecrets, startFake, tempDir, userEnv } from './support/apiax.js';
 
-const QUERY = '{"products":[{"productId":"Custody and Payment Services","familyId":"Financial Services"}],"regimes":["CAN"],"versionFilter":"latest"}';
+const QUERY =
+  '{"products":[{"productId":"Custody and Payment Services","familyId":"Financial Services"}],"regimes":["CAN"],"versionFilter":"latest"}';
 
 describe('apiax call', () => {
   it('sends --data literally, from @file and from stdin, with the token and the API key; the raw body goes to a pipe', async () => {
@@ -20,7 +21,10 @@ describe('apiax call', () => {
     // Piped: the bytes as the server sent them, not re-indented.
     expect(literal.stdout).not.toContain('\n  ');
 
-    const fromFile = await apiax(['call', 'post', '/api/v3/rules/eval', '--data', `@${queryFile}`, '--header', 'X-Correlation-Id: abc'], env);
+    const fromFile = await apiax(
+      ['call', 'post', '/api/v3/rules/eval', '--data', `@${queryFile}`, '--header', 'X-Correlation-Id: abc'],
+      env,
+    );
     expect(fromFile.code).toBe(0);
     const fromStdin = await apiax(['call', 'POST', '/api/v3/rules/eval', '--data', '-'], env, QUERY);
     expect(fromStdin.code).toBe(0);

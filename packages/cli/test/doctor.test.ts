@@ -3,7 +3,8 @@ import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { apiax, CANARY_API_KEY, CANARY_CACHE_KEY, CANARY_PASSWORD, expectNoSecrets, startFake, tempDir, userEnv } from './support/apiax.js';
 
-const pem = (bits: number) => generateKeyPairSync('rsa', { modulusLength: bits }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+const pem = (bits: number) =>
+  generateKeyPairSync('rsa', { modulusLength: bits }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
 
 describe('apiax doctor', () => {
   it('all green against the fake: variables set (no values), cache, DNS, TCP, clock, one login; exit 0', async () => {

@@ -5,7 +5,11 @@ import { apiax, CANARY_API_KEY, CANARY_CACHE_KEY, CANARY_PASSWORD, expectNoSecre
 
 const JWT = /^[\w-]+\.[\w-]+\.[\w-]+$/;
 
-const cacheFile = (directory: string) => join(directory, readdirSync(directory).find((name) => name.endsWith('.json'))!);
+const cacheFile = (directory: string) =>
+  join(
+    directory,
+    readdirSync(directory).find((name) => name.endsWith('.json'))!,
+  );
 
 describe('apiax token', () => {
   it('prints the token alone; the next run reuses it from ~/.cache/apiax-auth (0700 dir, 0600 file): one login', async () => {

@@ -157,16 +157,29 @@ const results = {
 console.log('\n@apiax-auth/core — warm path (ops/s, same run)');
 console.table([
   { what: 'baseline: await async () => variable', 'ops/s': Math.round(warm.baselineOpsPerSecond) },
-  { what: 'auth.getAccessToken() (warm)', 'ops/s': Math.round(warm.getAccessTokenOpsPerSecond), 'vs baseline': `${warm.ratio.toFixed(2)}×` },
+  {
+    what: 'auth.getAccessToken() (warm)',
+    'ops/s': Math.round(warm.getAccessTokenOpsPerSecond),
+    'vs baseline': `${warm.ratio.toFixed(2)}×`,
+  },
 ]);
 console.log(`token requests during the warm benchmark: ${warm.grantsDuringBench}`);
-console.log(`\n@apiax-auth/core — authenticated fetch vs bare fetch with a fixed header (req/s, loopback, ${FETCH_CONCURRENCY} concurrent, median of ${FETCH_ROUNDS} alternating rounds)`);
+console.log(
+  `\n@apiax-auth/core — authenticated fetch vs bare fetch with a fixed header (req/s, loopback, ${FETCH_CONCURRENCY} concurrent, median of ${FETCH_ROUNDS} alternating rounds)`,
+);
 console.table([
   { what: 'fetch() with the headers set by hand', 'req/s': Math.round(fetchResult.bareFetchRequestsPerSecond) },
   { what: 'auth.fetch()', 'req/s': Math.round(fetchResult.authFetchRequestsPerSecond), 'vs baseline': `${fetchResult.ratio.toFixed(2)}×` },
 ]);
 console.log(`\nstorms: ${STORM} concurrent getAccessToken() calls`);
-console.table(storms.map(({ label, tokenRequestsSent, distinctTokensReturned, elapsedMs }) => ({ when: label, 'token requests': tokenRequestsSent, 'distinct tokens': distinctTokensReturned, ms: elapsedMs })));
+console.table(
+  storms.map(({ label, tokenRequestsSent, distinctTokensReturned, elapsedMs }) => ({
+    when: label,
+    'token requests': tokenRequestsSent,
+    'distinct tokens': distinctTokensReturned,
+    ms: elapsedMs,
+  })),
+);
 
 mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
 writeFileSync(new URL('./results/core.json', import.meta.url), `${JSON.stringify(results, null, 2)}\n`);

@@ -26,7 +26,12 @@ export interface RequestBounds {
  * Both hold even for a `fetch` that ignores its signal: the deadline races every step. Other errors
  * of `send` (network failures) propagate as they are, for error-mapping to classify.
  */
-export async function boundedRequest(send: typeof globalThis.fetch, url: string | URL, init: RequestInit, bounds: RequestBounds): Promise<Response> {
+export async function boundedRequest(
+  send: typeof globalThis.fetch,
+  url: string | URL,
+  init: RequestInit,
+  bounds: RequestBounds,
+): Promise<Response> {
   const deadline = AbortSignal.timeout(bounds.timeoutMs);
   const signals = [deadline, ...(bounds.signal ? [bounds.signal] : []), ...(init.signal ? [init.signal] : [])];
   const signal = AbortSignal.any(signals);
@@ -58,9 +63,13 @@ export async function boundedRequest(send: typeof globalThis.fetch, url: string 
 function abortError(bounds: RequestBounds, deadline: AbortSignal, target: string): ApiaxAuthError {
   if (bounds.signal?.aborted) return new ApiaxAuthError('closed', 'This apiax-auth client was closed; the token request was aborted');
   if (deadline.aborted) {
-    return new ApiaxAuthError('timeout', `The Apiax token endpoint did not answer in time: ${target}: no complete answer within ${bounds.timeoutMs} ms (requestTimeoutMs)`, {
-      retryable: true,
-    });
+    return new ApiaxAuthError(
+      'timeout',
+      `The Apiax token endpoint did not answer in time: ${target}: no complete answer within ${bounds.timeoutMs} ms (requestTimeoutMs)`,
+      {
+        retryable: true,
+      },
+    );
   }
   return new ApiaxAuthError('timeout', `The token request was aborted: ${target}`, { retryable: true });
 }
@@ -73,7 +82,7 @@ async function readCapped(response: Response, maxBytes: number, target: string):
     throw tooLarge(maxBytes, target);
   }
   if (response.body === null) return new Uint8Array(0);
-  const reader = response.body.getReader();
+  const reader: ReadableStreamDefaultReader<Uint8Array> = response.body.getReader();
   const chunks: Uint8Array[] = [];
   let total = 0;
   for (;;) {
@@ -96,9 +105,13 @@ async function readCapped(response: Response, maxBytes: number, target: string):
 }
 
 function tooLarge(maxBytes: number, target: string): ApiaxAuthError {
-  return new ApiaxAuthError('invalid_response', `The Apiax token endpoint's answer exceeded ${maxBytes} bytes (${target}); reading stopped there`, {
-    retryable: true,
-  });
+  return new ApiaxAuthError(
+    'invalid_response',
+    `The Apiax token endpoint's answer exceeded ${maxBytes} bytes (${target}); reading stopped there`,
+    {
+      retryable: true,
+    },
+  );
 }
 
 /** Statuses whose `Response` may not carry a body. */
@@ -111,5 +124,9 @@ function rebuilt(response: Response, bytes: Uint8Array): Response {
   headers.delete('content-encoding');
   headers.delete('transfer-encoding');
   const body = NULL_BODY_STATUSES.has(response.status) ? null : bytes;
-  return new Response(body as ConstructorParameters<typeof Response>[0], { status: response.status, statusText: response.statusText, headers });
+  return new Response(body as ConstructorParameters<typeof Response>[0], {
+    status: response.status,
+    statusText: response.statusText,
+    headers,
+  });
 }

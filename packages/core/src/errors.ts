@@ -66,7 +66,14 @@ export class ApiaxAuthError extends Error {
 
   /** Plain data for `JSON.stringify` and structured loggers: no `cause`, no stack. */
   toJSON(): Record<string, unknown> {
-    return { name: this.name, code: this.code, message: this.message, retryable: this.retryable, status: this.status, oauthError: this.oauthError };
+    return {
+      name: this.name,
+      code: this.code,
+      message: this.message,
+      retryable: this.retryable,
+      status: this.status,
+      oauthError: this.oauthError,
+    };
   }
 }
 

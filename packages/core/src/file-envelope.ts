@@ -56,7 +56,13 @@ export function deriveCacheKey(passphrase: string): Promise<Buffer> {
 export function sealEnvelope(accountKey: string, record: StoredRecord, cacheKey: Buffer | undefined): string {
   const json = JSON.stringify(record);
   if (cacheKey === undefined) {
-    return JSON.stringify({ format: FORMAT, key: accountKey, encoding: 'json', sha256: checksum(accountKey, json), data: json } satisfies Envelope);
+    return JSON.stringify({
+      format: FORMAT,
+      key: accountKey,
+      encoding: 'json',
+      sha256: checksum(accountKey, json),
+      data: json,
+    } satisfies Envelope);
   }
   const iv = randomBytes(IV_BYTES);
   const cipher = createCipheriv('aes-256-gcm', cacheKey, iv, { authTagLength: TAG_BYTES });

@@ -41,7 +41,12 @@ export async function acquireFileLock(path: string, options: FileLockOptions): P
   const deadline = Date.now() + options.waitMs;
   const pollMs = options.pollMs ?? 25;
   for (;;) {
-    const owner: LockOwner = { pid: process.pid, host: hostname(), nonce: randomBytes(12).toString('base64url'), expiresAt: Date.now() + options.ttlMs };
+    const owner: LockOwner = {
+      pid: process.pid,
+      host: hostname(),
+      nonce: randomBytes(12).toString('base64url'),
+      expiresAt: Date.now() + options.ttlMs,
+    };
     if (await tryCreate(path, owner)) return { release: () => releaseIfOurs(path, owner.nonce) };
     const holder = await readOwner(path);
     if (holder === 'gone') continue;
@@ -82,7 +87,10 @@ async function readOwner(path: string): Promise<LockOwner | null | 'gone'> {
   try {
     const value = JSON.parse(text) as Partial<LockOwner>;
     const valid =
-      Number.isSafeInteger(value.pid) && typeof value.host === 'string' && typeof value.nonce === 'string' && Number.isFinite(value.expiresAt);
+      Number.isSafeInteger(value.pid) &&
+      typeof value.host === 'string' &&
+      typeof value.nonce === 'string' &&
+      Number.isFinite(value.expiresAt);
     return valid ? (value as LockOwner) : null;
   } catch {
     return null;

@@ -56,7 +56,8 @@ export class FileTokenStore implements TokenStore {
     this.directory = resolve(stringOption(options.directory, 'directory') ?? defaultCacheDirectory(env));
     this.#passphrase = stringOption(options.encryptionKey, 'encryptionKey') ?? nonEmpty(env['APIAX_CACHE_KEY']);
     this.encrypted = this.#passphrase !== undefined;
-    if (options.logger !== undefined && typeof options.logger?.warn !== 'function') throw invalidConfig('FileTokenStore logger', 'must have a warn method');
+    if (options.logger !== undefined && typeof options.logger?.warn !== 'function')
+      throw invalidConfig('FileTokenStore logger', 'must have a warn method');
     this.#logger = options.logger;
   }
 
@@ -92,7 +93,10 @@ export class FileTokenStore implements TokenStore {
   }
 
   async #underWriteLock(key: string, write: () => Promise<void>): Promise<void> {
-    const held: HeldFileLock | null = await acquireFileLock(this.#pathOf(key, 'write-lock'), { ttlMs: WRITE_LOCK_TTL_MS, waitMs: WRITE_LOCK_WAIT_MS });
+    const held: HeldFileLock | null = await acquireFileLock(this.#pathOf(key, 'write-lock'), {
+      ttlMs: WRITE_LOCK_TTL_MS,
+      waitMs: WRITE_LOCK_WAIT_MS,
+    });
     if (held === null) throw new Error(`apiax-auth token cache: timed out waiting for the write lock in ${this.directory}`);
     try {
       await write();
@@ -111,7 +115,8 @@ export class FileTokenStore implements TokenStore {
     } catch (error) {
       const code = codeOf(error);
       if (code === 'ENOENT') return null;
-      if (code === 'ELOOP' || code === 'EACCES' || code === 'EPERM') return this.#ignore(path, 'cannot be opened safely (a symlink, or not ours)');
+      if (code === 'ELOOP' || code === 'EACCES' || code === 'EPERM')
+        return this.#ignore(path, 'cannot be opened safely (a symlink, or not ours)');
       throw error;
     }
     try {
@@ -189,7 +194,8 @@ async function prepareDirectory(directory: string): Promise<void> {
   if (!info.isDirectory()) throw new Error(`apiax-auth token cache: ${directory} is not a directory`);
   const problem = permissionProblem(info);
   // Never chmod an existing directory: it may be a shared one (/tmp) given by mistake.
-  if (problem !== null) throw new Error(`apiax-auth token cache: refusing ${directory}: it ${problem} (chmod 700 it, or choose another APIAX_CACHE_DIR)`);
+  if (problem !== null)
+    throw new Error(`apiax-auth token cache: refusing ${directory}: it ${problem} (chmod 700 it, or choose another APIAX_CACHE_DIR)`);
 }
 
 /** POSIX only: another owner, or any group/other permission bit. Windows has no such modes to check. */

@@ -6,9 +6,7 @@ import { isLoopbackHost, type ResolvedOptions } from './options.js';
 import { addOptionSecrets, type Redactor } from './redaction.js';
 
 /** A grant's outcome: the raw token response with its local receipt time, or a classified failure. */
-export type GrantOutcome =
-  | { ok: true; response: Record<string, unknown>; requestedAt: number }
-  | { ok: false; failure: GrantFailure };
+export type GrantOutcome = { ok: true; response: Record<string, unknown>; requestedAt: number } | { ok: false; failure: GrantFailure };
 
 export type LogoutOutcome = { ok: true; sessionWasActive: boolean } | { ok: false; failure: GrantFailure };
 
@@ -34,12 +32,14 @@ export function createGrants(options: ResolvedOptions, redactor: Redactor): Gran
     privateKeyPem: options.assertion?.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
   });
   const tokenEndpoint = new URL(options.tokenEndpoint);
-  const bounded = (signal: AbortSignal | undefined): client.CustomFetch => (url, init) =>
-    boundedRequest(options.fetch, url, init as RequestInit, {
-      timeoutMs: options.requestTimeoutMs,
-      maxBodyBytes: MAX_TOKEN_RESPONSE_BYTES,
-      signal,
-    });
+  const bounded =
+    (signal: AbortSignal | undefined): client.CustomFetch =>
+    (url, init) =>
+      boundedRequest(options.fetch, url, init, {
+        timeoutMs: options.requestTimeoutMs,
+        maxBodyBytes: MAX_TOKEN_RESPONSE_BYTES,
+        signal,
+      });
   // One configuration per request: cheap (plain objects), and the only way to give openid-client a
   // per-request abort signal, through the fetch it calls.
   const configFor = (signal: AbortSignal | undefined): client.Configuration => {
@@ -66,7 +66,7 @@ export function createGrants(options: ResolvedOptions, redactor: Redactor): Gran
   const succeed = (response: client.TokenEndpointResponse, requestedAt: number): GrantOutcome => ({
     ok: true,
     // A plain copy: openid-client's result carries helper methods we do not need.
-    response: { ...response } as Record<string, unknown>,
+    response: { ...response },
     requestedAt,
   });
 
@@ -124,9 +124,12 @@ export function createGrants(options: ResolvedOptions, redactor: Redactor): Gran
  */
 function clientAuthentication(options: ResolvedOptions, redactor: Redactor): client.ClientAuth {
   if (options.assertion === undefined) return client.None();
-  return async (_server, _client, body) => {
-    await addClientAuthentication(options, body, redactor);
-  };
+  // openid-client awaits what its ClientAuth returns (oauth4webapi: `await clientAuthentication(...)`),
+  // though the type says void: the signing must finish before the body is sent.
+  const authenticate = (_server: client.ServerMetadata, _client: client.ClientMetadata, body: URLSearchParams): Promise<void> =>
+    addClientAuthentication(options, body, redactor);
+  // eslint-disable-next-line @typescript-eslint/no-misused-promises -- awaited by openid-client, see above
+  return authenticate;
 }
 
 /** 2FA: each signed assertion is a secret too (it logs in for its lifetime), in whatever encoding it is echoed. */

@@ -61,7 +61,9 @@ export function toTokenRecord(response: unknown, context: TokenResponseContext):
   let refreshTokenExpiresAt: number | null;
   if (refreshExpiresIn !== undefined) {
     refreshTokenExpiresAt =
-      refreshExpiresIn === 0 ? null : checkedExpiry(requestedAt + Math.round(refreshExpiresIn * 1000), requestedAt - 1, 'refresh_expires_in');
+      refreshExpiresIn === 0
+        ? null
+        : checkedExpiry(requestedAt + Math.round(refreshExpiresIn * 1000), requestedAt - 1, 'refresh_expires_in');
   } else if (refreshToken === undefined && previous) {
     refreshTokenExpiresAt = previous.refreshTokenExpiresAt;
   } else {
@@ -104,9 +106,11 @@ function expiryFromJwt(accessToken: string, requestedAt: number): number {
     throw malformed('no expires_in or expires_at, and the access token has no exp claim');
   }
   const absolute = Math.round(exp * 1000);
-  if (typeof iat !== 'number' || !Number.isFinite(iat) || exp <= iat) return checkedExpiry(absolute, requestedAt, 'the access token exp claim');
+  if (typeof iat !== 'number' || !Number.isFinite(iat) || exp <= iat)
+    return checkedExpiry(absolute, requestedAt, 'the access token exp claim');
   // Its own exp says it died before it reached us (a cached or replayed answer): no lifetime makes it usable.
-  if (absolute + JWT_CLOCK_SKEW_ALLOWANCE_MS <= requestedAt) throw malformed('the access token expired before it arrived (its exp claim is past)');
+  if (absolute + JWT_CLOCK_SKEW_ALLOWANCE_MS <= requestedAt)
+    throw malformed('the access token expired before it arrived (its exp claim is past)');
   const fromDuration = requestedAt + Math.round((exp - iat) * 1000);
   return checkedExpiry(Math.min(fromDuration, absolute + JWT_CLOCK_SKEW_ALLOWANCE_MS), requestedAt, 'the access token exp claim');
 }

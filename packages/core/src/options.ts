@@ -273,8 +273,10 @@ function resolveAssertion(value: ApiaxAssertionOptions | undefined, env: Env): R
     const pem = fromEnv(env, 'APIAX_ASSERTION_KEY');
     const subject = fromEnv(env, 'APIAX_ASSERTION_SUBJECT');
     if (pem === undefined && subject === undefined) return undefined;
-    if (pem === undefined) throw invalidConfig('assertion.privateKey (APIAX_ASSERTION_KEY)', 'is required when APIAX_ASSERTION_SUBJECT is set');
-    if (subject === undefined) throw invalidConfig('assertion.subject (APIAX_ASSERTION_SUBJECT)', 'is required when APIAX_ASSERTION_KEY is set');
+    if (pem === undefined)
+      throw invalidConfig('assertion.privateKey (APIAX_ASSERTION_KEY)', 'is required when APIAX_ASSERTION_SUBJECT is set');
+    if (subject === undefined)
+      throw invalidConfig('assertion.subject (APIAX_ASSERTION_SUBJECT)', 'is required when APIAX_ASSERTION_KEY is set');
     return {
       privateKey: loadAssertionKey(pem, 'assertion.privateKey (APIAX_ASSERTION_KEY)'),
       subject,
@@ -282,9 +284,11 @@ function resolveAssertion(value: ApiaxAssertionOptions | undefined, env: Env): R
       lifetimeSeconds: DEFAULTS.assertionLifetimeSeconds,
     };
   }
-  if (value === null || typeof value !== 'object') throw invalidConfig('assertion', 'must be an object { privateKey, subject, issuer?, lifetimeSeconds? }');
+  if (value === null || typeof value !== 'object')
+    throw invalidConfig('assertion', 'must be an object { privateKey, subject, issuer?, lifetimeSeconds? }');
   assertKnownAssertionOptions(value);
-  if (typeof value.subject !== 'string' || value.subject.trim() === '') throw invalidConfig('assertion.subject', 'must be a non-empty string');
+  if (typeof value.subject !== 'string' || value.subject.trim() === '')
+    throw invalidConfig('assertion.subject', 'must be a non-empty string');
   if (value.issuer !== undefined && (typeof value.issuer !== 'string' || value.issuer.trim() === '')) {
     throw invalidConfig('assertion.issuer', 'must be a non-empty string');
   }
@@ -293,7 +297,8 @@ function resolveAssertion(value: ApiaxAssertionOptions | undefined, env: Env): R
     subject: value.subject,
     issuer: value.issuer ?? value.subject,
     lifetimeSeconds:
-      numberOption(value.lifetimeSeconds, 'assertion.lifetimeSeconds', { min: 1, max: 3600, integer: true }) ?? DEFAULTS.assertionLifetimeSeconds,
+      numberOption(value.lifetimeSeconds, 'assertion.lifetimeSeconds', { min: 1, max: 3600, integer: true }) ??
+      DEFAULTS.assertionLifetimeSeconds,
   };
 }
 

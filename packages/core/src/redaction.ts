@@ -53,7 +53,8 @@ export class Redactor {
 
   #buildIndex(): SecretIndex {
     const encodings = new Map<string, string[]>();
-    for (const secret of [...this.#permanent, ...this.#recent]) encodings.set(secret, this.#encodings.get(secret) ?? secretEncodings(secret));
+    for (const secret of [...this.#permanent, ...this.#recent])
+      encodings.set(secret, this.#encodings.get(secret) ?? secretEncodings(secret));
     this.#encodings = encodings;
     return buildIndex([...encodings.values()].flat());
   }

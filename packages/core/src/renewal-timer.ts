@@ -63,7 +63,11 @@ export class RenewalTimer {
  * pause ends, or until a login cooldown ends; `null` after a cooldown without end (a client that gave up on
  * its password keeps no timer: only a new client logs in again); else `renew` now.
  */
-export function wakeAction(facts: { useUntil: number | null; pausedUntil: number | null; cooldownUntil: number | null }): number | 'renew' | null {
+export function wakeAction(facts: {
+  useUntil: number | null;
+  pausedUntil: number | null;
+  cooldownUntil: number | null;
+}): number | 'renew' | null {
   if (facts.useUntil !== null) return facts.useUntil;
   if (facts.pausedUntil !== null) return facts.pausedUntil;
   if (facts.cooldownUntil !== null) return Number.isFinite(facts.cooldownUntil) ? facts.cooldownUntil : null;

@@ -189,7 +189,8 @@ export class TokenSession {
       this.#timer.resume();
       return record;
     } catch (thrown) {
-      const error = thrown instanceof ApiaxAuthError ? thrown : new ApiaxAuthError('invalid_response', 'Unexpected failure while renewing the token');
+      const error =
+        thrown instanceof ApiaxAuthError ? thrown : new ApiaxAuthError('invalid_response', 'Unexpected failure while renewing the token');
       if (this.#deps.cooldown.isFastFailure(error)) this.#lastError = error;
       else if (error.code !== 'closed' && !this.#closing.signal.aborted) this.#failed(request, error);
       throw this.#closing.signal.aborted ? new ApiaxAuthError('closed', 'This apiax-auth client was closed') : error;
@@ -246,7 +247,12 @@ export class TokenSession {
     this.#adopt(record);
     this.#signedInBefore = true;
     if (grant !== 'store') await this.#deps.store.writeToken(record);
-    const summary = { grant, reason, accessTokenExpiresAt: record.accessTokenExpiresAt, refreshTokenExpiresAt: record.refreshTokenExpiresAt };
+    const summary = {
+      grant,
+      reason,
+      accessTokenExpiresAt: record.accessTokenExpiresAt,
+      refreshTokenExpiresAt: record.refreshTokenExpiresAt,
+    };
     this.#deps.log.info(grant === 'store' ? 'adopted a token renewed by another instance' : 'token obtained', summary);
     this.#deps.events.emit('token', { ...summary, at: this.#options.clock.now() });
     if (!this.#closing.signal.aborted) this.#timer.armAt(nextActionAt(record, this.#policy));
@@ -271,7 +277,8 @@ export class TokenSession {
   async #adoptFromStore(request: FlightRequest): Promise<TokenRecord | null> {
     this.assertOpen();
     const stored = await this.#deps.store.readToken();
-    const use = stored === null ? 'ignore' : storedRecordUse(stored, this.#record, request.replacing, this.#options.clock.now(), this.#policy);
+    const use =
+      stored === null ? 'ignore' : storedRecordUse(stored, this.#record, request.replacing, this.#options.clock.now(), this.#policy);
     if (use === 'ignore') return null;
     if (use === 'serve') {
       await this.#commit(stored!, 'store', request.reason);

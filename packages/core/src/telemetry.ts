@@ -1,4 +1,4 @@
-import { ApiaxAuthError } from './errors.js';
+import { type ApiaxAuthError } from './errors.js';
 import {
   loadOpenTelemetryApi,
   type OtelApi,
@@ -32,7 +32,12 @@ export interface Telemetry {
    * Runs one token-endpoint request in a span `apiax-auth <grant>` and records its count and duration.
    * `background`: no caller waits, so the span starts a trace of its own instead of joining the caller's.
    */
-  request<T extends TelemetryOutcome>(grant: TelemetryGrant, reason: string | undefined, background: boolean, run: () => Promise<T>): Promise<T>;
+  request<T extends TelemetryOutcome>(
+    grant: TelemetryGrant,
+    reason: string | undefined,
+    background: boolean,
+    run: () => Promise<T>,
+  ): Promise<T>;
   /** Reports `apiax_auth.session.remaining` for this session until {@link stop}; held weakly. */
   observe(source: RemainingSource, now: () => number): void;
   /** Stops reporting the session's gauge (on close). */
@@ -112,7 +117,10 @@ export function spanAttributes(info: Pick<RequestInfo, 'grant' | 'reason' | 'ser
  * message); `undefined` outcome means the request threw. A successful token response is always a 200
  * (openid-client accepts no other); a successful logout's status (200 or 204) is not known here.
  */
-export function resultAttributes(grant: TelemetryGrant, outcome: TelemetryOutcome | undefined): { span: OtelAttributes; errorType?: string } {
+export function resultAttributes(
+  grant: TelemetryGrant,
+  outcome: TelemetryOutcome | undefined,
+): { span: OtelAttributes; errorType?: string } {
   if (outcome === undefined) return { span: { 'error.type': 'unexpected' }, errorType: 'unexpected' };
   if (outcome.ok) return { span: grant === 'logout' ? {} : { 'http.response.status_code': 200 } };
   const { code, status } = outcome.failure.error;

@@ -115,7 +115,11 @@ describe('2FA: password + signed client assertion', () => {
   it('an unknown subject is an unknown client to Keycloak: client_rejected, sent once', async () => {
     const { fake, client, keys } = await twoFactorHarness();
     const auth = client({ assertion: { privateKey: keys.privateKey, subject: 'SomeoneElse' } });
-    await expect(auth.getAccessToken()).rejects.toMatchObject({ code: 'client_rejected', oauthError: 'unauthorized_client', retryable: false });
+    await expect(auth.getAccessToken()).rejects.toMatchObject({
+      code: 'client_rejected',
+      oauthError: 'unauthorized_client',
+      retryable: false,
+    });
     await expect(auth.getAccessToken()).rejects.toMatchObject({ code: 'client_rejected' });
     expect(fake.stats.tokenRequests).toBe(1);
   });

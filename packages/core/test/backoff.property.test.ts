@@ -37,11 +37,17 @@ describe('backoffDelay', () => {
 
   it('honours a Retry-After, but never beyond the maximum delay', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 10 }), settingsArb, randomArb, fc.integer({ min: 1, max: 1_000_000 }), (attempt, settings, random, retryAfterMs) => {
-        const delay = backoffDelay(attempt, settings, () => random, retryAfterMs);
-        expect(delay).toBeGreaterThanOrEqual(Math.min(retryAfterMs, settings.maxDelayMs));
-        expect(delay).toBeLessThanOrEqual(settings.maxDelayMs);
-      }),
+      fc.property(
+        fc.integer({ min: 1, max: 10 }),
+        settingsArb,
+        randomArb,
+        fc.integer({ min: 1, max: 1_000_000 }),
+        (attempt, settings, random, retryAfterMs) => {
+          const delay = backoffDelay(attempt, settings, () => random, retryAfterMs);
+          expect(delay).toBeGreaterThanOrEqual(Math.min(retryAfterMs, settings.maxDelayMs));
+          expect(delay).toBeLessThanOrEqual(settings.maxDelayMs);
+        },
+      ),
     );
   });
 });

@@ -15,13 +15,20 @@ describe('close() aborts a hung grant', () => {
   it('returns at once, and every waiting caller settles with closed', async () => {
     const server = await startHostileServer(hang);
     const auth = hostileClient(server, { requestTimeoutMs: REQUEST_TIMEOUT_MS });
-    const callers = Array.from({ length: 100 }, () => auth.getAccessToken().then(() => 'token', (error: { code?: string }) => error.code));
+    const callers = Array.from({ length: 100 }, () =>
+      auth.getAccessToken().then(
+        () => 'token',
+        (error: { code?: string }) => error.code,
+      ),
+    );
     while (server.requests.length === 0) await new Promise((resolve) => setTimeout(resolve, 2));
     const closingAt = performance.now();
     const closed = await within(auth.close(), 5_000);
     const closeMs = performance.now() - closingAt;
     const outcomes = await within(Promise.all(callers), 1_000);
-    console.info(`close() returned ${closeMs.toFixed(1)} ms after it was called, with a grant hung (requestTimeoutMs ${REQUEST_TIMEOUT_MS})`);
+    console.info(
+      `close() returned ${closeMs.toFixed(1)} ms after it was called, with a grant hung (requestTimeoutMs ${REQUEST_TIMEOUT_MS})`,
+    );
     expect(closed).toBeUndefined();
     expect(outcomes).toEqual(Array.from({ length: 100 }, () => 'closed'));
     expect(server.requests).toHaveLength(1);

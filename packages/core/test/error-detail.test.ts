@@ -37,7 +37,10 @@ describe('errors say where and why, never with a credential or a query string', 
       maxRetries: 0,
       logger: false,
     });
-    const error = (await auth.getAccessToken().then(() => undefined, (thrown: unknown) => thrown)) as ApiaxAuthError;
+    const error = (await auth.getAccessToken().then(
+      () => undefined,
+      (thrown: unknown) => thrown,
+    )) as ApiaxAuthError;
     await auth.close();
     expect(error).toMatchObject({ code: 'unreachable' });
     expect(error.message).toContain(`POST 127.0.0.1:${port}: connect ECONNREFUSED`);
@@ -57,7 +60,10 @@ describe('errors say where and why, never with a credential or a query string', 
       maxRetries: 0,
       logger: false,
     });
-    const error = (await auth.getAccessToken().then(() => undefined, (thrown: unknown) => thrown)) as ApiaxAuthError;
+    const error = (await auth.getAccessToken().then(
+      () => undefined,
+      (thrown: unknown) => thrown,
+    )) as ApiaxAuthError;
     await auth.close();
     expect(error).toMatchObject({ code: 'unreachable' });
     expect(error.message).toMatch(new RegExp(`POST 127\\.0\\.0\\.1:${new URL(server.origin).port}: [A-Z_]*(SSL|TLS)[A-Z_]*`));
@@ -72,7 +78,10 @@ describe('errors say where and why, never with a credential or a query string', 
         throw new TypeError('fetch failed', { cause });
       },
     });
-    const error = (await auth.getAccessToken().then(() => undefined, (thrown: unknown) => thrown)) as ApiaxAuthError;
+    const error = (await auth.getAccessToken().then(
+      () => undefined,
+      (thrown: unknown) => thrown,
+    )) as ApiaxAuthError;
     expect(error.message).toContain(`POST 127.0.0.1:${new URL(server.origin).port}: getaddrinfo ENOTFOUND`);
   });
 
@@ -92,6 +101,8 @@ describe('errors say where and why, never with a credential or a query string', 
     const error = configError({ issuer: 'http://api.localhost:8080/auth/realms/apiax' });
     expect(error.code).toBe('invalid_config');
     expect(error.message).toContain('api.localhost');
-    expect(() => createApiaxAuth({ env: {}, username: 'u', password: 'p', issuer: 'http://localhost:8080/r', apiBaseUrl: 'http://127.0.0.1:1' })).not.toThrow();
+    expect(() =>
+      createApiaxAuth({ env: {}, username: 'u', password: 'p', issuer: 'http://localhost:8080/r', apiBaseUrl: 'http://127.0.0.1:1' }),
+    ).not.toThrow();
   });
 });

@@ -12,7 +12,12 @@ function minified<T extends Error>(error: T): T {
 
 async function wrongPasswordError(): Promise<unknown> {
   const { fake } = await startHarness();
-  const config = new oidc.Configuration({ issuer: fake.issuer, token_endpoint: fake.tokenEndpoint }, 'integration-api', undefined, oidc.None());
+  const config = new oidc.Configuration(
+    { issuer: fake.issuer, token_endpoint: fake.tokenEndpoint },
+    'integration-api',
+    undefined,
+    oidc.None(),
+  );
   oidc.allowInsecureRequests(config);
   return oidc.genericGrantRequest(config, 'password', { username: 'demo', password: 'wrong' }).catch((error: unknown) => error);
 }
@@ -33,18 +38,18 @@ describe('classifying openid-client errors', () => {
     }
   });
 
-  it.each([
-    'Client authentication with signed JWT failed: Token reuse detected',
-    'invalid signature algorithm',
-  ])('maps the refused client assertion "%s" to assertion_rejected, never retried', async (description) => {
-    const thrown = Object.assign(new Error('server responded with an error in the response body'), {
-      code: 'OAUTH_RESPONSE_BODY_ERROR',
-      error: 'invalid_client',
-      error_description: description,
-      status: 400,
-    });
-    const failure = await classifyGrantError(thrown, { grant: 'password', username: 'demo', redactor: new Redactor() });
-    expect(failure.kind).toBe('rejected');
-    expect(failure.error).toMatchObject({ code: 'assertion_rejected', retryable: false, oauthError: 'invalid_client' });
-  });
+  it.each(['Client authentication with signed JWT failed: Token reuse detected', 'invalid signature algorithm'])(
+    'maps the refused client assertion "%s" to assertion_rejected, never retried',
+    async (description) => {
+      const thrown = Object.assign(new Error('server responded with an error in the response body'), {
+        code: 'OAUTH_RESPONSE_BODY_ERROR',
+        error: 'invalid_client',
+        error_description: description,
+        status: 400,
+      });
+      const failure = await classifyGrantError(thrown, { grant: 'password', username: 'demo', redactor: new Redactor() });
+      expect(failure.kind).toBe('rejected');
+      expect(failure.error).toMatchObject({ code: 'assertion_rejected', retryable: false, oauthError: 'invalid_client' });
+    },
+  );
 });

@@ -14,7 +14,11 @@ describe('ApiaxAuthError', () => {
     expect(foreign).toBeInstanceOf(Error);
 
     expect(JSON.parse(JSON.stringify(foreign))).toEqual({
-      name: 'ApiaxAuthError', code: 'server_error', message: 'The Apiax token endpoint failed', retryable: true, status: 503,
+      name: 'ApiaxAuthError',
+      code: 'server_error',
+      message: 'The Apiax token endpoint failed',
+      retryable: true,
+      status: 503,
     });
     expect(inspect(foreign)).not.toMatch(/Symbol\(@apiax-auth/);
   });

@@ -99,7 +99,7 @@ describe('auth.fetch against the fake Apiax', () => {
         controller.close();
       },
     });
-    const response = await auth.fetch('/api/v3/rules/eval', { method: 'POST', body: stream, duplex: 'half' } as RequestInit);
+    const response = await auth.fetch('/api/v3/rules/eval', { method: 'POST', body: stream, duplex: 'half' });
     expect(response.status).toBe(401);
     expect(response.headers.get('www-authenticate')).toContain('invalid_token');
     expect(fake.stats).toMatchObject({ apiCalls: 2, rejectedApiCalls: 1 });

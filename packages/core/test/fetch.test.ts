@@ -180,7 +180,10 @@ describe('allowed origins', () => {
     const authFetch = createFetch();
     const httpsTwin = api.origin.replace('http:', 'https:');
     await expect(authFetch(`${httpsTwin}/x`)).rejects.toMatchObject({ code: 'origin_not_allowed' });
-    await expect(authFetch('file:///etc/passwd')).rejects.toMatchObject({ code: 'origin_not_allowed', message: expect.stringContaining('file:') });
+    await expect(authFetch('file:///etc/passwd')).rejects.toMatchObject({
+      code: 'origin_not_allowed',
+      message: expect.stringContaining('file:'),
+    });
     expect(tokens.getCalls).toEqual([]);
   });
 
@@ -329,9 +332,7 @@ describe('redirects', () => {
 
   it('cannot follow a 307 with a stream body that is already sent', async () => {
     api.handler = (_request, response) => redirect(response, 307, mirror.url('/moved'));
-    const error = await createFetch()('/x', { method: 'POST', body: streamOf('streamed'), duplex: 'half' } as RequestInit).catch(
-      (e: unknown) => e,
-    );
+    const error = await createFetch()('/x', { method: 'POST', body: streamOf('streamed'), duplex: 'half' }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TypeError);
     expect(only(api.requests).body).toBe('streamed');
     expect(mirror.requests).toEqual([]);
@@ -400,7 +401,7 @@ describe('401 and replay', () => {
   it('returns the 401 of a stream body as is, once, and still renews for the next call', async () => {
     api.handler = acceptOnlyToken(2);
     const authFetch = createFetch();
-    const response = await authFetch('/x', { method: 'POST', body: streamOf('streamed'), duplex: 'half' } as RequestInit);
+    const response = await authFetch('/x', { method: 'POST', body: streamOf('streamed'), duplex: 'half' });
     expect(response.status).toBe(401);
     expect(response.headers.get('www-authenticate')).toBe('Bearer error="invalid_token"');
     expect(await response.json()).toEqual({ error: 'invalid_token' });

@@ -36,7 +36,11 @@ function warnings(): { logger: { warn(message: string): void }; lines: string[] 
   return { logger: { warn: (message: string) => lines.push(message) }, lines };
 }
 
-const dataFile = (directory: string) => join(directory, readdirSync(directory).find((name) => name.endsWith('.json'))!);
+const dataFile = (directory: string) =>
+  join(
+    directory,
+    readdirSync(directory).find((name) => name.endsWith('.json'))!,
+  );
 
 describe('FileTokenStore', () => {
   it('round-trips a record in a 0600 file inside a 0700 directory, atomically (no temp file left)', async () => {

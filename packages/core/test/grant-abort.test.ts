@@ -32,18 +32,31 @@ describe('an aborted grant ends at once with closed, whatever the server does', 
     const { server, grants } = await hungGrants();
     const closing = new AbortController();
     const pending: Promise<unknown> =
-      grant === 'password' ? grants.password(closing.signal) : grant === 'refresh' ? grants.refresh('rt', closing.signal) : grants.logout('rt', closing.signal);
+      grant === 'password'
+        ? grants.password(closing.signal)
+        : grant === 'refresh'
+          ? grants.refresh('rt', closing.signal)
+          : grants.logout('rt', closing.signal);
     while (server.requests.length === 0) await new Promise((resolve) => setTimeout(resolve, 2));
     const abortedAt = performance.now();
     closing.abort();
     const outcome = await within(pending, 5_000);
-    console.info(`${grant}: settled ${(performance.now() - abortedAt).toFixed(1)} ms after the abort (requestTimeoutMs ${REQUEST_TIMEOUT_MS})`);
+    console.info(
+      `${grant}: settled ${(performance.now() - abortedAt).toFixed(1)} ms after the abort (requestTimeoutMs ${REQUEST_TIMEOUT_MS})`,
+    );
     expect(outcome).toMatchObject({ ok: false, failure: { kind: 'rejected', error: { code: 'closed' } } });
   });
 
   it('a signal aborted during a trickling body ends the read too', async () => {
     const server = await startHostileServer(trickle(JSON.stringify({ access_token: 'a', token_type: 'bearer', expires_in: 60 }), 100));
-    const options = resolveOptions({ env: {}, username: 'demo', password: 'pw', issuer: server.issuer, apiBaseUrl: server.origin, requestTimeoutMs: REQUEST_TIMEOUT_MS });
+    const options = resolveOptions({
+      env: {},
+      username: 'demo',
+      password: 'pw',
+      issuer: server.issuer,
+      apiBaseUrl: server.origin,
+      requestTimeoutMs: REQUEST_TIMEOUT_MS,
+    });
     const closing = new AbortController();
     const pending = createGrants(options, new Redactor()).password(closing.signal);
     setTimeout(() => closing.abort(), 250);

@@ -13,7 +13,12 @@ describe('1FA grants over HTTP', () => {
     expect(login!.url).toBe(fake.tokenEndpoint);
     expect(login!.method).toBe('POST');
     expect(login!.contentType).toMatch(/^application\/x-www-form-urlencoded/);
-    expect(Object.fromEntries(login!.form!)).toEqual({ grant_type: 'password', client_id: 'integration-api', username: 'demo', password: 'demo' });
+    expect(Object.fromEntries(login!.form!)).toEqual({
+      grant_type: 'password',
+      client_id: 'integration-api',
+      username: 'demo',
+      password: 'demo',
+    });
     expect(auth.status()).toMatchObject({ state: 'valid', grants: { password: 1, refresh: 0 }, lastError: null });
   });
 
@@ -88,7 +93,9 @@ describe('1FA grants over HTTP', () => {
     await auth.close({ logout: true });
     expect(fake.requests.at(-1)).toMatchObject({ endpoint: 'logout', status: 400, error: 'invalid_grant' });
     expect(errors).toEqual([]);
-    expect(logs.lines.some((line) => line.startsWith('info') && line.includes('logged out') && line.includes('"sessionWasActive":false'))).toBe(true);
+    expect(
+      logs.lines.some((line) => line.startsWith('info') && line.includes('logged out') && line.includes('"sessionWasActive":false')),
+    ).toBe(true);
   });
 
   it('close() without logout leaves the session alive and sends nothing', async () => {

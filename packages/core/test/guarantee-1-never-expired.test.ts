@@ -12,14 +12,14 @@ describe('guarantee 1: never an expired token', () => {
       expiryMarginMs,
       fetch: async (input, init) => {
         const authorization = new Headers(init?.headers ?? (input instanceof Request ? input.headers : undefined)).get('authorization');
-        if (authorization !== null) sent.push({ at: clock.now(), exp: decodeJwt(authorization.slice("Bearer ".length)).exp! * 1000 });
+        if (authorization !== null) sent.push({ at: clock.now(), exp: decodeJwt(authorization.slice('Bearer '.length)).exp! * 1000 });
         return globalThis.fetch(input, init);
       },
     });
 
     // A deterministic walk: steps of whole seconds, biased towards the edges of the margin and the window.
     let seed = 42;
-    const random = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
+    const random = () => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
     const edges = [1, 5, 9, 10, 11, 59, 60, 61, 299, 300, 301, 1489, 1490, 1491, 1790, 1791, 1799, 1800, 1801, 3600, 86_400];
     for (let step = 0; step < 300; step += 1) {
       const seconds = random() < 0.5 ? edges[Math.floor(random() * edges.length)]! : Math.floor(random() * 2000);

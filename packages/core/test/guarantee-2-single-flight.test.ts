@@ -9,39 +9,45 @@ const STORM_TIMEOUT_MS = 180_000;
 /** `STORM` concurrent `auth.fetch` calls to the fake's rule engine; resolves with their statuses. */
 function fetchStorm(auth: ApiaxAuth): Promise<number[]> {
   return Promise.all(
-    Array.from({ length: STORM }, () => auth.fetch('/api/v3/rules/inspect', { method: 'POST', body: '{}' }).then((response) => response.status)),
+    Array.from({ length: STORM }, () =>
+      auth.fetch('/api/v3/rules/inspect', { method: 'POST', body: '{}' }).then((response) => response.status),
+    ),
   );
 }
 
 /** Guarantee 2: one grant in flight at a time per account, ever. */
 describe('guarantee 2: single flight', () => {
-  it(`${STORM} concurrent auth.fetch calls at cold start, then ${STORM} at expiry, each send exactly one token request; with rotation the session survives`, async () => {
-    const { fake, clock, client } = await startHarness({ tokenLatencyMs: 30, rotateRefreshTokens: true });
-    const pool = pooledFetch(fake.apiBaseUrl);
-    const auth = client({ fetch: pool.fetch });
+  it(
+    `${STORM} concurrent auth.fetch calls at cold start, then ${STORM} at expiry, each send exactly one token request; with rotation the session survives`,
+    async () => {
+      const { fake, clock, client } = await startHarness({ tokenLatencyMs: 30, rotateRefreshTokens: true });
+      const pool = pooledFetch(fake.apiBaseUrl);
+      const auth = client({ fetch: pool.fetch });
 
-    expect(await fetchStorm(auth)).toEqual(Array(STORM).fill(200));
-    expect(fake.stats).toMatchObject({ tokenRequests: 1, password: 1, refresh: 0, apiCalls: STORM, rejectedApiCalls: 0 });
-    const coldTokens = new Set(pool.bearers.splice(0));
-    expect(coldTokens.size).toBe(1);
+      expect(await fetchStorm(auth)).toEqual(Array(STORM).fill(200));
+      expect(fake.stats).toMatchObject({ tokenRequests: 1, password: 1, refresh: 0, apiCalls: STORM, rejectedApiCalls: 0 });
+      const coldTokens = new Set(pool.bearers.splice(0));
+      expect(coldTokens.size).toBe(1);
 
-    clock.advance(1800);
-    expect(await fetchStorm(auth)).toEqual(Array(STORM).fill(200));
-    expect(fake.stats).toMatchObject({
-      tokenRequests: 2,
-      password: 1,
-      refresh: 1,
-      failedRefreshes: 0,
-      maxConcurrentRefreshes: 1,
-      activeSessions: 1,
-      apiCalls: 2 * STORM,
-      rejectedApiCalls: 0,
-    });
-    const expiryTokens = new Set(pool.bearers);
-    expect(expiryTokens.size).toBe(1);
-    expect(coldTokens.has([...expiryTokens][0]!)).toBe(false);
-    expect(auth.status().grants).toEqual({ password: 1, refresh: 1 });
-  }, STORM_TIMEOUT_MS);
+      clock.advance(1800);
+      expect(await fetchStorm(auth)).toEqual(Array(STORM).fill(200));
+      expect(fake.stats).toMatchObject({
+        tokenRequests: 2,
+        password: 1,
+        refresh: 1,
+        failedRefreshes: 0,
+        maxConcurrentRefreshes: 1,
+        activeSessions: 1,
+        apiCalls: 2 * STORM,
+        rejectedApiCalls: 0,
+      });
+      const expiryTokens = new Set(pool.bearers);
+      expect(expiryTokens.size).toBe(1);
+      expect(coldTokens.has([...expiryTokens][0]!)).toBe(false);
+      expect(auth.status().grants).toEqual({ password: 1, refresh: 1 });
+    },
+    STORM_TIMEOUT_MS,
+  );
 
   it(`${STORM} concurrent getAccessToken() calls at cold start send one token request`, async () => {
     const { fake, client } = await startHarness({ tokenLatencyMs: 30 });

@@ -83,37 +83,40 @@ describe('guarantee 6: transient failures', () => {
     [{ type: 'server-error' } as const, 'server_error'],
     [{ type: 'drop' } as const, 'unreachable'],
     [{ type: 'delay', ms: 2_000 } as const, 'timeout'],
-  ])('%o during the refresh window: the still-valid token serves getAccessToken() and fetch, no caller sees a failure', async (fault, code) => {
-    const { fake, clock, client } = await startHarness();
-    const auth = client({ requestTimeoutMs: 200 });
-    const first = await auth.getAccessToken();
-    const retries: ApiaxRetryEvent[] = [];
-    auth.on('retry', (event) => retries.push(event));
-    const errors: ApiaxAuthError[] = [];
-    auth.on('error', (error) => errors.push(error));
-    fake.fail(fault, 3);
-    clock.advance(26 * 60);
-    const tokens: string[] = [];
-    const statuses: number[] = [];
-    // Calls keep coming while the refresh fails and retries.
-    while (retries.length < 3) {
-      tokens.push(...(await Promise.all(Array.from({ length: 20 }, () => auth.getAccessToken()))));
-      const response = await auth.fetch('/api/v3/rules/inspect', { method: 'POST', body: '{}' });
-      statuses.push(response.status);
-      await response.arrayBuffer();
-      await new Promise((resolve) => setTimeout(resolve, 5));
-    }
-    expect(new Set(tokens)).toEqual(new Set([first]));
-    expect(new Set(statuses)).toEqual(new Set([200]));
-    await settled(auth);
-    expect(retries.map((event) => [event.grant, event.error.code])).toEqual(Array(3).fill(['refresh', code]));
-    expect(errors).toEqual([]);
-    const second = await auth.getAccessToken();
-    expect(second).not.toBe(first);
-    // (A delayed request may still be processed after the client gave up on it: count what was sent.)
-    expect(fake.stats).toMatchObject({ password: 1, tokenRequests: 5, rejectedApiCalls: 0 });
-    expect(auth.status()).toMatchObject({ state: 'valid', lastError: null, grants: { password: 1, refresh: 4 } });
-  });
+  ])(
+    '%o during the refresh window: the still-valid token serves getAccessToken() and fetch, no caller sees a failure',
+    async (fault, code) => {
+      const { fake, clock, client } = await startHarness();
+      const auth = client({ requestTimeoutMs: 200 });
+      const first = await auth.getAccessToken();
+      const retries: ApiaxRetryEvent[] = [];
+      auth.on('retry', (event) => retries.push(event));
+      const errors: ApiaxAuthError[] = [];
+      auth.on('error', (error) => errors.push(error));
+      fake.fail(fault, 3);
+      clock.advance(26 * 60);
+      const tokens: string[] = [];
+      const statuses: number[] = [];
+      // Calls keep coming while the refresh fails and retries.
+      while (retries.length < 3) {
+        tokens.push(...(await Promise.all(Array.from({ length: 20 }, () => auth.getAccessToken()))));
+        const response = await auth.fetch('/api/v3/rules/inspect', { method: 'POST', body: '{}' });
+        statuses.push(response.status);
+        await response.arrayBuffer();
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+      expect(new Set(tokens)).toEqual(new Set([first]));
+      expect(new Set(statuses)).toEqual(new Set([200]));
+      await settled(auth);
+      expect(retries.map((event) => [event.grant, event.error.code])).toEqual(Array(3).fill(['refresh', code]));
+      expect(errors).toEqual([]);
+      const second = await auth.getAccessToken();
+      expect(second).not.toBe(first);
+      // (A delayed request may still be processed after the client gave up on it: count what was sent.)
+      expect(fake.stats).toMatchObject({ password: 1, tokenRequests: 5, rejectedApiCalls: 0 });
+      expect(auth.status()).toMatchObject({ state: 'valid', lastError: null, grants: { password: 1, refresh: 4 } });
+    },
+  );
 
   it('when the background refresh gives up, the valid token still serves; error event, then a later retry succeeds', async () => {
     const { fake, clock, client } = await startHarness();

@@ -81,7 +81,7 @@ describe('guarantee 7: background renewal', () => {
     expect(fake.stats).toMatchObject({ password: 1, refresh: 2 });
   });
 
-  it('a timer that gave way to a call\'s renewal is armed again when that renewal fails', async () => {
+  it("a timer that gave way to a call's renewal is armed again when that renewal fails", async () => {
     const { fake, clock, client } = await startHarness();
     let outage: { reached: () => void; release: Promise<void> } | undefined;
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
@@ -141,7 +141,19 @@ describe('guarantee 7: timers do not hold the process', () => {
     const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
     await promisify(execFile)(
       process.execPath,
-      [tsc, '-p', 'tsconfig.build.json', '--outDir', compiledDir, '--declaration', 'false', '--declarationMap', 'false', '--sourceMap', 'false'],
+      [
+        tsc,
+        '-p',
+        'tsconfig.build.json',
+        '--outDir',
+        compiledDir,
+        '--declaration',
+        'false',
+        '--declarationMap',
+        'false',
+        '--sourceMap',
+        'false',
+      ],
       { cwd: packageDir },
     );
   }, 180_000);

@@ -14,7 +14,11 @@ describe('guarantee 8: fourteen days of steady traffic', () => {
     const durationSeconds = ssoSessionMaxSeconds + 3600;
     const callEverySeconds = 60;
     const apiCallEverySeconds = 15 * 60;
-    const { fake, clock, client } = await startHarness({ accessTokenLifetimeSeconds, ssoSessionMaxSeconds, ssoSessionIdleSeconds: ssoSessionMaxSeconds });
+    const { fake, clock, client } = await startHarness({
+      accessTokenLifetimeSeconds,
+      ssoSessionMaxSeconds,
+      ssoSessionIdleSeconds: ssoSessionMaxSeconds,
+    });
     const auth = client();
     const events: ApiaxTokenEvent[] = [];
     auth.on('token', (event) => events.push(event));

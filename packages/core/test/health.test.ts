@@ -37,7 +37,10 @@ describe('healthOf', () => {
   });
 
   it('is degraded while a shared store fails; a local store never degrades', () => {
-    expect(healthOf({ ...base, usableToken: true, storeIsLocal: false, storeFailing: true })).toEqual({ health: 'degraded', store: 'degraded' });
+    expect(healthOf({ ...base, usableToken: true, storeIsLocal: false, storeFailing: true })).toEqual({
+      health: 'degraded',
+      store: 'degraded',
+    });
     expect(healthOf({ ...base, usableToken: true, storeIsLocal: false })).toEqual({ health: 'up', store: 'shared' });
     expect(storeStateOf(true, true)).toBe('local');
   });

@@ -1,10 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ApiaxAuthError, createApiaxAuth, type ApiaxAuth, type ApiaxAuthOptions } from '../src/index.js';
-import {
-  MOCK_TOKEN_LIFETIME_SECONDS,
-  startOAuth2MockServer,
-  type RunningOAuth2MockServer,
-} from './support/interop-oauth2-mock-server.js';
+import { MOCK_TOKEN_LIFETIME_SECONDS, startOAuth2MockServer, type RunningOAuth2MockServer } from './support/interop-oauth2-mock-server.js';
 import { startResourceServer, type ResourceServer } from './support/interop-resource-server.js';
 import { createInteropClock, postForm } from './support/interop-helpers.js';
 
@@ -41,24 +37,47 @@ function createClient(overrides: ApiaxAuthOptions = {}): ApiaxAuth {
 
 describe('oauth2-mock-server, raw: what the client will face', () => {
   it('answers the password grant with a signed token and a refresh token, and refuses a wrong password', async () => {
-    const good = await postForm(mock.tokenEndpoint, { grant_type: 'password', client_id: 'integration-api', username: 'demo', password: 'demo-password' });
+    const good = await postForm(mock.tokenEndpoint, {
+      grant_type: 'password',
+      client_id: 'integration-api',
+      username: 'demo',
+      password: 'demo-password',
+    });
     expect(good.status).toBe(200);
     expect(good.body).toMatchObject({ token_type: 'Bearer', expires_in: MOCK_TOKEN_LIFETIME_SECONDS, refresh_token: expect.any(String) });
     expect(good.body).not.toHaveProperty('refresh_expires_in');
     expect(await mock.verify(String(good.body.access_token))).toBe(true);
 
-    const bad = await postForm(mock.tokenEndpoint, { grant_type: 'password', client_id: 'integration-api', username: 'demo', password: 'wrong' });
+    const bad = await postForm(mock.tokenEndpoint, {
+      grant_type: 'password',
+      client_id: 'integration-api',
+      username: 'demo',
+      password: 'wrong',
+    });
     expect(bad).toMatchObject({ status: 401, body: { error: 'invalid_grant' } });
     expect(mock.stats).toMatchObject({ password: 1, failedGrants: 1 });
   });
 
   it('accepts only refresh tokens it issued, and issues a new one each time', async () => {
-    const login = await postForm(mock.tokenEndpoint, { grant_type: 'password', client_id: 'integration-api', username: 'demo', password: 'demo-password' });
-    const refreshed = await postForm(mock.tokenEndpoint, { grant_type: 'refresh_token', client_id: 'integration-api', refresh_token: String(login.body.refresh_token) });
+    const login = await postForm(mock.tokenEndpoint, {
+      grant_type: 'password',
+      client_id: 'integration-api',
+      username: 'demo',
+      password: 'demo-password',
+    });
+    const refreshed = await postForm(mock.tokenEndpoint, {
+      grant_type: 'refresh_token',
+      client_id: 'integration-api',
+      refresh_token: String(login.body.refresh_token),
+    });
     expect(refreshed.status).toBe(200);
     expect(refreshed.body.refresh_token).not.toBe(login.body.refresh_token);
     expect(refreshed.body.access_token).not.toBe(login.body.access_token);
-    const forged = await postForm(mock.tokenEndpoint, { grant_type: 'refresh_token', client_id: 'integration-api', refresh_token: 'forged' });
+    const forged = await postForm(mock.tokenEndpoint, {
+      grant_type: 'refresh_token',
+      client_id: 'integration-api',
+      refresh_token: 'forged',
+    });
     expect(forged).toMatchObject({ status: 400, body: { error: 'invalid_grant' } });
   });
 });

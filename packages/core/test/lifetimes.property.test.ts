@@ -27,22 +27,34 @@ function expectInvalidResponse(run: () => unknown): void {
 describe('toTokenRecord', () => {
   it('anchors expires_in on the local request time, whatever the token says', () => {
     fc.assert(
-      fc.property(receivedAtArb, secondsArb, fc.integer({ min: 0, max: 2_000_000_000 }), tokenTypeArb, (receivedAt, expiresIn, iat, tokenType) => {
-        // The JWT's own iat/exp come from another clock and must not matter.
-        const accessToken = jwt({ iat, exp: iat + 5 });
-        const record = toTokenRecord({ access_token: accessToken, token_type: tokenType, expires_in: expiresIn }, { requestedAt: receivedAt });
-        expect(record.accessTokenExpiresAt).toBe(receivedAt + expiresIn * 1000);
-        expect(record.obtainedAt).toBe(receivedAt);
-        expect(record.sessionStartedAt).toBe(receivedAt);
-        expect(record.accessTokenExpiresAt).toBeGreaterThan(record.obtainedAt);
-      }),
+      fc.property(
+        receivedAtArb,
+        secondsArb,
+        fc.integer({ min: 0, max: 2_000_000_000 }),
+        tokenTypeArb,
+        (receivedAt, expiresIn, iat, tokenType) => {
+          // The JWT's own iat/exp come from another clock and must not matter.
+          const accessToken = jwt({ iat, exp: iat + 5 });
+          const record = toTokenRecord(
+            { access_token: accessToken, token_type: tokenType, expires_in: expiresIn },
+            { requestedAt: receivedAt },
+          );
+          expect(record.accessTokenExpiresAt).toBe(receivedAt + expiresIn * 1000);
+          expect(record.obtainedAt).toBe(receivedAt);
+          expect(record.sessionStartedAt).toBe(receivedAt);
+          expect(record.accessTokenExpiresAt).toBeGreaterThan(record.obtainedAt);
+        },
+      ),
     );
   });
 
   it('accepts expires_in as a numeric string', () => {
     fc.assert(
       fc.property(receivedAtArb, secondsArb, (receivedAt, expiresIn) => {
-        const record = toTokenRecord({ access_token: 'a.b.c', token_type: 'bearer', expires_in: String(expiresIn) }, { requestedAt: receivedAt });
+        const record = toTokenRecord(
+          { access_token: 'a.b.c', token_type: 'bearer', expires_in: String(expiresIn) },
+          { requestedAt: receivedAt },
+        );
         expect(record.accessTokenExpiresAt).toBe(receivedAt + expiresIn * 1000);
       }),
     );
@@ -64,7 +76,10 @@ describe('toTokenRecord', () => {
       fc.property(receivedAtArb, secondsArb, secondsArb, (receivedAt, expiresIn, other) => {
         const expires_at = Math.floor(receivedAt / 1000) + other + 1;
         const accessToken = jwt({ iat: 1, exp: 1 + other + 7 });
-        const both = toTokenRecord({ access_token: accessToken, token_type: 'bearer', expires_in: expiresIn, expires_at }, { requestedAt: receivedAt });
+        const both = toTokenRecord(
+          { access_token: accessToken, token_type: 'bearer', expires_in: expiresIn, expires_at },
+          { requestedAt: receivedAt },
+        );
         expect(both.accessTokenExpiresAt).toBe(receivedAt + expiresIn * 1000);
         const atOnly = toTokenRecord({ access_token: accessToken, token_type: 'bearer', expires_at }, { requestedAt: receivedAt });
         expect(atOnly.accessTokenExpiresAt).toBe(expires_at * 1000);
@@ -113,7 +128,9 @@ describe('toTokenRecord', () => {
   it('uses an absolute JWT exp when there is no iat', () => {
     const receivedAt = 1_700_000_000_000;
     const accessToken = jwt({ exp: 1_700_000_600 });
-    expect(toTokenRecord({ access_token: accessToken, token_type: 'bearer' }, { requestedAt: receivedAt }).accessTokenExpiresAt).toBe(1_700_000_600_000);
+    expect(toTokenRecord({ access_token: accessToken, token_type: 'bearer' }, { requestedAt: receivedAt }).accessTokenExpiresAt).toBe(
+      1_700_000_600_000,
+    );
   });
 
   it('takes refresh_expires_in as it comes; 0 means unknown (null)', () => {
@@ -141,7 +158,10 @@ describe('toTokenRecord', () => {
           sessionStartedAt: loginAt,
         };
         const receivedAt = loginAt + later;
-        const kept = toTokenRecord({ access_token: 'new', token_type: 'bearer', expires_in: expiresIn }, { requestedAt: receivedAt, previous });
+        const kept = toTokenRecord(
+          { access_token: 'new', token_type: 'bearer', expires_in: expiresIn },
+          { requestedAt: receivedAt, previous },
+        );
         expect(kept.sessionStartedAt).toBe(loginAt);
         expect(kept.refreshToken).toBe('old-refresh');
         expect(kept.refreshTokenExpiresAt).toBe(previous.refreshTokenExpiresAt);

@@ -59,7 +59,9 @@ describe('logging keeps its details with the loggers people use', () => {
   });
 
   it('logger: false is silent', async () => {
-    const spies = (['warn', 'error', 'info', 'debug', 'log'] as const).map((level) => vi.spyOn(console, level).mockImplementation(() => undefined));
+    const spies = (['warn', 'error', 'info', 'debug', 'log'] as const).map((level) =>
+      vi.spyOn(console, level).mockImplementation(() => undefined),
+    );
     await rejectedLogin(false);
     for (const spy of spies) expect(spy).not.toHaveBeenCalled();
   });
@@ -83,7 +85,11 @@ describe('logging keeps its details with the loggers people use', () => {
 
   it('winston: (message, meta) keeps the fields in its JSON output', async () => {
     const out = sink();
-    const logger = winston.createLogger({ level: 'debug', format: winston.format.json(), transports: [new winston.transports.Stream({ stream: out.stream })] });
+    const logger = winston.createLogger({
+      level: 'debug',
+      format: winston.format.json(),
+      transports: [new winston.transports.Stream({ stream: out.stream })],
+    });
     expect(loggerShape(logger)).toBe('message-first');
     await rejectedLogin(logger);
     await new Promise((resolve) => setImmediate(resolve));

@@ -12,7 +12,15 @@ function encodings(secret: string): string[] {
     return [digest.toString('hex'), digest.toString('base64'), digest.toString('base64url')];
   });
   const bytes = Buffer.from(secret);
-  return [secret, encodeURIComponent(secret), new URLSearchParams({ p: secret }).toString().slice(2), JSON.stringify(secret).slice(1, -1), bytes.toString('base64'), bytes.toString('base64url'), ...hashes];
+  return [
+    secret,
+    encodeURIComponent(secret),
+    new URLSearchParams({ p: secret }).toString().slice(2),
+    JSON.stringify(secret).slice(1, -1),
+    bytes.toString('base64'),
+    bytes.toString('base64url'),
+    ...hashes,
+  ];
 }
 
 async function settle(calls: Array<Promise<unknown>>): Promise<void> {
@@ -71,7 +79,8 @@ describe('the login cooldown is shared through the store: a fleet never locks th
       expect(record).toMatchObject({ kind: 'login-rejection', rejections: 1, code: 'invalid_credentials' });
       records.push(record as LoginRejectionRecord);
       const json = JSON.stringify(record);
-      for (const encoded of [...encodings(WRONG), ...encodings(`demo${WRONG}`), ...encodings(`demo:${WRONG}`)]) expect(json).not.toContain(encoded);
+      for (const encoded of [...encodings(WRONG), ...encodings(`demo${WRONG}`), ...encodings(`demo:${WRONG}`)])
+        expect(json).not.toContain(encoded);
     }
     // A fresh salt per fleet: the same password does not give the same tag twice.
     expect(records[0]!.credentialSalt).not.toBe(records[1]!.credentialSalt);

@@ -24,7 +24,10 @@ describe('pure parts', () => {
   it('resultAttributes: the code and status on failure, never the message', () => {
     const error = new ApiaxAuthError('invalid_credentials', 'refused for user "secret-user"', { status: 401 });
     const result = resultAttributes('password', { ok: false, failure: { error } });
-    expect(result).toEqual({ span: { 'error.type': 'invalid_credentials', 'http.response.status_code': 401 }, errorType: 'invalid_credentials' });
+    expect(result).toEqual({
+      span: { 'error.type': 'invalid_credentials', 'http.response.status_code': 401 },
+      errorType: 'invalid_credentials',
+    });
     expect(resultAttributes('logout', { ok: true })).toEqual({ span: {} });
     expect(resultAttributes('refresh', undefined).errorType).toBe('unexpected');
   });

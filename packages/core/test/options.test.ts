@@ -93,7 +93,11 @@ describe('options: defaults', () => {
 
   it('always allows the API origin, plus the configured ones, normalized to origins', () => {
     const resolved = resolveOptions({ ...base, allowedOrigins: ['https://other.example.com/some/path', 'http://localhost:8080'] });
-    expect([...resolved.allowedOrigins].sort()).toEqual(['http://localhost:8080', 'https://other.example.com', 'https://rule-engine.apiax.io']);
+    expect([...resolved.allowedOrigins].sort()).toEqual([
+      'http://localhost:8080',
+      'https://other.example.com',
+      'https://rule-engine.apiax.io',
+    ]);
   });
 });
 
@@ -122,7 +126,10 @@ describe('options: validation names the option', () => {
     [{ ...base, logger: { info() {} } as unknown as Console }, /logger/],
     [{ ...base, store: { get() {} } as unknown as ApiaxAuthOptions['store'] }, /store/],
     [{ ...base, assertion: { privateKey: 'not a key', subject: 'S' } }, /assertion\.privateKey/],
-    [{ ...base, assertion: { privateKey: '-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----', subject: 'S' } }, /assertion\.privateKey/],
+    [
+      { ...base, assertion: { privateKey: '-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----', subject: 'S' } },
+      /assertion\.privateKey/,
+    ],
     [{ ...base, assertion: { privateKey: { kty: 'RSA' }, subject: 'S' } }, /assertion\.privateKey/],
     [{ ...base, env: { APIAX_ASSERTION_SUBJECT: 'S' } }, /APIAX_ASSERTION_KEY/],
     [{ ...base, env: { APIAX_ASSERTION_KEY: 'x' } }, /APIAX_ASSERTION_SUBJECT/],
@@ -131,7 +138,10 @@ describe('options: validation names the option', () => {
     [{ ...base, env: { APIAX_ISSUER: 'auth.apiax.io/realms/apiax' } }, /issuer \(APIAX_ISSUER\).*valid absolute URL/],
     [{ ...base, env: { APIAX_TOKEN_URL: 'http://auth.example.com/token' } }, /tokenEndpoint \(APIAX_TOKEN_URL\).*https/],
     [{ ...base, env: { APIAX_API_URL: 'http://rule-engine.apiax.io' } }, /apiBaseUrl \(APIAX_API_URL\).*https/],
-    [{ ...base, env: { APIAX_ASSERTION_KEY: 'not a key', APIAX_ASSERTION_SUBJECT: 'S' } }, /assertion\.privateKey \(APIAX_ASSERTION_KEY\).*not a readable private key/],
+    [
+      { ...base, env: { APIAX_ASSERTION_KEY: 'not a key', APIAX_ASSERTION_SUBJECT: 'S' } },
+      /assertion\.privateKey \(APIAX_ASSERTION_KEY\).*not a readable private key/,
+    ],
     [{ ...base, apiKey: 'key\r\nInjected: yes' }, /apiKey \(APIAX_API_KEY\).*header/],
     [{ ...base, env: { APIAX_API_KEY: 'key\nInjected: yes' } }, /apiKey \(APIAX_API_KEY\).*header/],
   ] as Array<[ApiaxAuthOptions, RegExp]>)('%#: %s', (options, message) => {
@@ -146,9 +156,9 @@ describe('options: validation names the option', () => {
     expect(configError({ ...base, assertion: { privateKey: ec.privateKey, subject: 'S' } }).message).toMatch(/RSA/);
     expect(configError({ ...base, assertion: { privateKey: weak.privateKey, subject: 'S' } }).message).toMatch(/2048/);
     expect(configError({ ...base, assertion: { privateKey: rsa.privateKey, subject: '' } }).message).toMatch(/assertion\.subject/);
-    expect(
-      configError({ ...base, assertion: { privateKey: rsa.privateKey, subject: 'S', lifetimeSeconds: 0 } }).message,
-    ).toMatch(/assertion\.lifetimeSeconds/);
+    expect(configError({ ...base, assertion: { privateKey: rsa.privateKey, subject: 'S', lifetimeSeconds: 0 } }).message).toMatch(
+      /assertion\.lifetimeSeconds/,
+    );
   });
 
   it('never puts the password, the API key or the private key in the error', () => {

@@ -29,12 +29,14 @@ const settingsArb: fc.Arbitrary<PolicySettings> = fc.record({
 });
 
 /** `now` anywhere from well before receipt (clock went back) to long after every expiry. */
-const scenarioArb = fc.tuple(recordArb, settingsArb, fc.integer({ min: -MINUTE, max: 20 * 24 * 60 * MINUTE })).map(
-  ([record, settings, offset]) => ({ record, settings, now: record.obtainedAt + offset }),
-);
+const scenarioArb = fc
+  .tuple(recordArb, settingsArb, fc.integer({ min: -MINUTE, max: 20 * 24 * 60 * MINUTE }))
+  .map(([record, settings, offset]) => ({ record, settings, now: record.obtainedAt + offset }));
 
 /** Realistic Apiax tokens: lifetimes at least 4 margins long, where the configured margin applies unscaled. */
-const apiaxScenarioArb = scenarioArb.filter(({ record, settings }) => record.accessTokenExpiresAt - record.obtainedAt >= 4 * settings.expiryMarginMs);
+const apiaxScenarioArb = scenarioArb.filter(
+  ({ record, settings }) => record.accessTokenExpiresAt - record.obtainedAt >= 4 * settings.expiryMarginMs,
+);
 
 const servesCurrentToken = (type: string, background?: boolean) =>
   type === 'use' || type === 'use-and-refresh' || (type === 'password' && background === true);

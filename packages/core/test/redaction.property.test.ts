@@ -3,7 +3,11 @@ import { describe, expect, it } from 'vitest';
 import { Redactor } from '../src/redaction.js';
 
 /** Secrets as people pick them: any length from 1, special characters, spaces, non-ASCII. */
-const secretArb = fc.string({ minLength: 1, maxLength: 40, unit: fc.constantFrom(...[...'aZ9 !@#$%^&*()+/=?&"\'\\<>:;,._~-é€😀\n'], ...'abcdefgh') });
+const secretArb = fc.string({
+  minLength: 1,
+  maxLength: 40,
+  unit: fc.constantFrom(...[...'aZ9 !@#$%^&*()+/=?&"\'\\<>:;,._~-é€😀\n'], ...'abcdefgh'),
+});
 const surroundingArb = fc.string({ maxLength: 30 });
 
 /** Every shape issue 13 item 1 lists, as a server or a log pipeline would write it. */
@@ -29,7 +33,9 @@ function embeddedBase64(secret: string, prefix: string, suffix: string): string[
 /** Which encoding of `secret` is still in `text`, ignoring the `[redacted]` markers (a one-letter secret is in the marker). */
 function leakedEncoding(text: string, secret: string): string | undefined {
   const rest = text.split('[redacted]');
-  return Object.entries(encodings(secret)).find(([name, encoded]) => name !== 'form' && name !== 'json' && rest.some((part) => part.includes(encoded)))?.[0];
+  return Object.entries(encodings(secret)).find(
+    ([name, encoded]) => name !== 'form' && name !== 'json' && rest.some((part) => part.includes(encoded)),
+  )?.[0];
 }
 
 describe('redaction covers every encoding of every secret', () => {
@@ -52,7 +58,7 @@ describe('redaction covers every encoding of every secret', () => {
   it('scrubs a secret of 6 bytes or more inside a larger base64 text, at every alignment', () => {
     fc.assert(
       fc.property(
-        fc.string({ minLength: 6, maxLength: 40, unit: "binary" }),
+        fc.string({ minLength: 6, maxLength: 40, unit: 'binary' }),
         fc.constantFrom('', 'a', 'ab', 'user:', 'client:'),
         fc.constantFrom('', 'x', 'xy', ':tail'),
         (secret, prefix, suffix) => {

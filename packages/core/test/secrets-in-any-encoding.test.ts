@@ -42,7 +42,8 @@ function expectNoEncodingOf(texts: string[], secrets: string[]): void {
   for (const text of texts) {
     const rest = text.split('[redacted]').join('\u0000');
     for (const secret of secrets) {
-      for (const encoded of encodingsOf(secret)) expect(rest.includes(encoded), `${JSON.stringify(encoded)} leaked into: ${text.slice(0, 400)}`).toBe(false);
+      for (const encoded of encodingsOf(secret))
+        expect(rest.includes(encoded), `${JSON.stringify(encoded)} leaked into: ${text.slice(0, 400)}`).toBe(false);
     }
   }
 }
@@ -61,7 +62,7 @@ async function exercise(auth: ApiaxAuth, lines: string[], run: () => Promise<unk
 function echoForm(status: number, error: string): HostileScript {
   return (request, response) => {
     const description = `bad request ${request.body} json=${JSON.stringify(Object.fromEntries(request.form))} b64=${Buffer.from(request.body).toString('base64')} b64pw=${Buffer.from(request.form.get('password') ?? request.form.get('refresh_token') ?? '').toString('base64url')}`;
-    json(status, { error, error_description: description })(request, response);
+    void json(status, { error, error_description: description })(request, response);
   };
 }
 
@@ -92,7 +93,7 @@ describe('no form of a secret reaches any surface (issue 13 item 1)', () => {
     expect(await auth.getAccessToken()).toBe(accessToken);
     server.script((request, response) => {
       const description = `${request.body} token=${accessToken} b64=${Buffer.from(accessToken).toString('base64')} ${Buffer.from(`x${REFRESH_TOKEN}`).toString('base64')}`;
-      json(500, { error: 'unknown_error', error_description: description })(request, response);
+      void json(500, { error: 'unknown_error', error_description: description })(request, response);
     });
     now += 60_000;
     const texts = await exercise(auth, lines);
@@ -116,10 +117,13 @@ describe('no form of a secret reaches any surface (issue 13 item 1)', () => {
     const { logger, lines } = captureLogger();
     const quotingFetch: typeof fetch = async (input, init) => {
       const body = String(init?.body);
-      const inner = Object.assign(new Error(`connect failed while sending ${body} apikey=${API_KEY} ${Buffer.from(body).toString('base64')}`), {
-        code: 'ECONNRESET',
-        body,
-      });
+      const inner = Object.assign(
+        new Error(`connect failed while sending ${body} apikey=${API_KEY} ${Buffer.from(body).toString('base64')}`),
+        {
+          code: 'ECONNRESET',
+          body,
+        },
+      );
       throw Object.assign(new TypeError(`fetch failed: ${body}`, { cause: inner }), { request: { input: String(input), body } });
     };
     const auth = hostileClient(server, { password: PASSWORD, apiKey: API_KEY, fetch: quotingFetch, logger, maxRetries: 1 });

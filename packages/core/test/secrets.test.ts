@@ -20,7 +20,7 @@ function secretSpy(): { fetch: typeof globalThis.fetch; secrets: Set<string> } {
     const response = await globalThis.fetch(input, init);
     if (String(input).endsWith('/token') && response.headers.get('content-type')?.includes('json')) {
       const body = (await response.clone().json()) as Record<string, unknown>;
-      for (const field of ['access_token', 'refresh_token']) if (typeof body[field] === 'string') secrets.add(body[field] as string);
+      for (const field of ['access_token', 'refresh_token']) if (typeof body[field] === 'string') secrets.add(body[field]);
     }
     return response;
   };
@@ -73,7 +73,9 @@ function expectNoSecret(exposure: Exposure, canaries: Iterable<string>): void {
   }
 }
 
-async function harnessWithCanaries(): Promise<Harness & { spy: ReturnType<typeof secretSpy>; logs: ReturnType<typeof captureLogger>; make(o?: ApiaxAuthOptions): ApiaxAuth }> {
+async function harnessWithCanaries(): Promise<
+  Harness & { spy: ReturnType<typeof secretSpy>; logs: ReturnType<typeof captureLogger>; make(o?: ApiaxAuthOptions): ApiaxAuth }
+> {
   const harness = await startHarness({ users: [{ username: 'demo', password: PASSWORD }], bruteForce: false });
   const spy = secretSpy();
   const logs = captureLogger();
@@ -101,7 +103,12 @@ describe('secrets never leak', () => {
     fake.endAllSessions();
     await capture(exposure, auth, () => auth.getAccessToken({ forceRefresh: true }));
     await capture(exposure, auth, () => auth.fetch('/api/v3/rules/inspect', { method: 'POST', body: '{}' }));
-    for (const fault of [{ type: 'html', status: 502 }, { type: 'server-error' }, { type: 'drop' }, { type: 'delay', ms: 2_000 }] as const) {
+    for (const fault of [
+      { type: 'html', status: 502 },
+      { type: 'server-error' },
+      { type: 'drop' },
+      { type: 'delay', ms: 2_000 },
+    ] as const) {
       fake.fail(fault, 2);
       await capture(exposure, auth, () => auth.getAccessToken({ forceRefresh: true }));
     }
@@ -147,7 +154,9 @@ describe('secrets never leak', () => {
       () => new Response(`{"access_token":"${accessToken}", broken`, { status: 200, headers: { 'content-type': 'application/json' } }),
       () => Response.json({ error: 'unknown_error', error_description: echoes }, { status: 500 }),
       () => {
-        throw Object.assign(new TypeError('fetch failed'), { cause: Object.assign(new Error(`socket hang up ${echoes}`), { code: 'ECONNRESET' }) });
+        throw Object.assign(new TypeError('fetch failed'), {
+          cause: Object.assign(new Error(`socket hang up ${echoes}`), { code: 'ECONNRESET' }),
+        });
       },
     ];
     for (const answer of answers) {
@@ -210,7 +219,9 @@ describe('secrets never leak', () => {
     const keys = rsaKeyPair();
     const registered = rsaKeyPair();
     const { logs, client } = await harnessWithCanaries().then(async (canaries) => {
-      const twoFactor = await startHarness({ users: [{ username: 'alice', password: PASSWORD, assertion: { publicKey: registered.publicKey, subject: 'Co' } }] });
+      const twoFactor = await startHarness({
+        users: [{ username: 'alice', password: PASSWORD, assertion: { publicKey: registered.publicKey, subject: 'Co' } }],
+      });
       return { logs: canaries.logs, client: twoFactor.client };
     });
     const exposure: Exposure = { errors: [], payloads: [], statuses: [], lines: logs.lines };

@@ -121,7 +121,11 @@ describe('close()', () => {
     await auth.getAccessToken();
     await Promise.all([auth.close(), auth.close()]);
     await auth.close({ logout: true });
-    for (const call of [() => auth.getAccessToken(), () => auth.getAccessToken({ forceRefresh: true }), () => auth.fetch('/api/v3/rules/inspect')]) {
+    for (const call of [
+      () => auth.getAccessToken(),
+      () => auth.getAccessToken({ forceRefresh: true }),
+      () => auth.fetch('/api/v3/rules/inspect'),
+    ]) {
       await expect(call()).rejects.toMatchObject({ name: 'ApiaxAuthError', code: 'closed' });
     }
   });

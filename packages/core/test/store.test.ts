@@ -63,7 +63,9 @@ describe('MemoryTokenStore', () => {
       inside -= 1;
       return id;
     };
-    const results = await Promise.all(Array.from({ length: 20 }, (_, id) => store.withLock('k', critical(id), { ttlMs: 10_000, waitMs: 10_000 })));
+    const results = await Promise.all(
+      Array.from({ length: 20 }, (_, id) => store.withLock('k', critical(id), { ttlMs: 10_000, waitMs: 10_000 })),
+    );
     expect(results).toEqual(Array.from({ length: 20 }, (_, id) => id));
     expect(order).toEqual(results);
     expect(maxInside).toBe(1);
@@ -71,12 +73,16 @@ describe('MemoryTokenStore', () => {
     let parallel = 0;
     let maxParallel = 0;
     const other = (key: string) =>
-      store.withLock(key, async () => {
-        parallel += 1;
-        maxParallel = Math.max(maxParallel, parallel);
-        await new Promise((resolve) => setTimeout(resolve, 20));
-        parallel -= 1;
-      }, { ttlMs: 10_000, waitMs: 10_000 });
+      store.withLock(
+        key,
+        async () => {
+          parallel += 1;
+          maxParallel = Math.max(maxParallel, parallel);
+          await new Promise((resolve) => setTimeout(resolve, 20));
+          parallel -= 1;
+        },
+        { ttlMs: 10_000, waitMs: 10_000 },
+      );
     await Promise.all([other('x'), other('y')]);
     expect(maxParallel).toBe(2);
   });
@@ -95,7 +101,9 @@ describe('MemoryTokenStore', () => {
 
   it('withLock: an error in the critical section releases the lock', async () => {
     const store = new MemoryTokenStore();
-    await expect(store.withLock('k', async () => Promise.reject(new Error('boom')), { ttlMs: 60_000, waitMs: 60_000 })).rejects.toThrow('boom');
+    await expect(store.withLock('k', async () => Promise.reject(new Error('boom')), { ttlMs: 60_000, waitMs: 60_000 })).rejects.toThrow(
+      'boom',
+    );
     await expect(store.withLock('k', async () => 'next', { ttlMs: 60_000, waitMs: 60_000 })).resolves.toBe('next');
   });
 });
@@ -166,7 +174,9 @@ describe('the client and its store', () => {
     const { fake, client } = await startHarness();
     const store = new ObservedStore();
     const auth = client({ store });
-    await store.inner.set([...store.keys][0] ?? `apiax-auth:v1:${fake.issuer}#integration-api#demo`, { accessToken: 42 } as unknown as TokenRecord);
+    await store.inner.set([...store.keys][0] ?? `apiax-auth:v1:${fake.issuer}#integration-api#demo`, {
+      accessToken: 42,
+    } as unknown as TokenRecord);
     await expect(auth.getAccessToken()).resolves.toMatch(/^eyJ/);
     expect(fake.stats.password).toBe(1);
   });

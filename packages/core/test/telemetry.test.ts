@@ -162,7 +162,12 @@ describe('never a secret, and off when asked', () => {
     const bad = client({ password: `${CANARY_PASSWORD}-wrong` });
     await expect(bad.getAccessToken()).rejects.toMatchObject({ code: 'invalid_credentials' });
     const exported = JSON.stringify({
-      spans: (await sdk.spans()).map((span) => ({ name: span.name, attributes: span.attributes, status: span.status, events: span.events })),
+      spans: (await sdk.spans()).map((span) => ({
+        name: span.name,
+        attributes: span.attributes,
+        status: span.status,
+        events: span.events,
+      })),
       metrics: [...(await sdk.collect()).values()].map((metric) => metric.dataPoints.map((point) => point.attributes)),
     });
     expect(tokens.length).toBeGreaterThanOrEqual(6);
@@ -179,7 +184,7 @@ describe('never a secret, and off when asked', () => {
     const auth = client({ telemetry: false });
     await auth.getAccessToken();
     await auth.getAccessToken({ forceRefresh: true });
-    expect((await sdk.spans())).toHaveLength(0);
+    expect(await sdk.spans()).toHaveLength(0);
     const collected = await sdk.collect();
     expect(pointsOf(collected.get('apiax_auth.token.requests'))).toHaveLength(0);
   });

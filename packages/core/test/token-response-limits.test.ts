@@ -32,7 +32,9 @@ describe('token-endpoint answers are bounded in size and time (issue 13 items 5,
     const auth = hostileClient(server, { maxRetries: 0, requestTimeoutMs: 60_000 });
     let failure: unknown;
     const growth = await peakGrowth(() => auth.getAccessToken().catch((error: unknown) => (failure = error)));
-    console.info(`100 MB body: peak memory growth ${(growth / MB).toFixed(1)} MB; server pushed ${(sent.bytes / MB).toFixed(1)} MB before the client hung up`);
+    console.info(
+      `100 MB body: peak memory growth ${(growth / MB).toFixed(1)} MB; server pushed ${(sent.bytes / MB).toFixed(1)} MB before the client hung up`,
+    );
     expect(failure).toMatchObject({ code: 'invalid_response', retryable: true });
     expect((failure as Error).message).toContain(`exceeded ${MAX_TOKEN_RESPONSE_BYTES} bytes`);
     expect(growth).toBeLessThan(8 * MB);

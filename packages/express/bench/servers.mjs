@@ -14,12 +14,20 @@ const evalBody = JSON.stringify({
 
 function listen(app) {
   const server = createServer(app);
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ server, url: `http://127.0.0.1:${server.address().port}` })));
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () => resolve({ server, url: `http://127.0.0.1:${server.address().port}` })),
+  );
 }
 
 const ping = (_req, res) => res.json({ ok: true });
 const fake = await startFakeApiax();
-const options = { issuer: fake.issuer, apiBaseUrl: fake.apiBaseUrl, username: fake.env.APIAX_USERNAME, password: fake.env.APIAX_PASSWORD, env: {} };
+const options = {
+  issuer: fake.issuer,
+  apiBaseUrl: fake.apiBaseUrl,
+  username: fake.env.APIAX_USERNAME,
+  password: fake.env.APIAX_PASSWORD,
+  env: {},
+};
 
 // 1. bare Express, 2. the same with apiaxAuth() attached but never called.
 const bare = express();
@@ -38,7 +46,10 @@ const viaApiax = express();
 viaApiax.use(viaMiddleware);
 viaApiax.get('/eval', async (req, res) => {
   const r = await req.apiax.fetch('/api/v3/rules/eval', { method: 'POST', body: evalBody });
-  res.status(r.status).type('json').send(await r.text());
+  res
+    .status(r.status)
+    .type('json')
+    .send(await r.text());
 });
 const fixedToken = await viaMiddleware.auth.getAccessToken();
 const fixedHeader = express();
@@ -48,10 +59,19 @@ fixedHeader.get('/eval', async (_req, res) => {
     headers: { authorization: `Bearer ${fixedToken}`, 'content-type': 'application/json' },
     body: evalBody,
   });
-  res.status(r.status).type('json').send(await r.text());
+  res
+    .status(r.status)
+    .type('json')
+    .send(await r.text());
 });
 
-const servers = { bare: await listen(bare), bareTwin: await listen(bareTwin), attached: await listen(attached), viaApiax: await listen(viaApiax), fixedHeader: await listen(fixedHeader) };
+const servers = {
+  bare: await listen(bare),
+  bareTwin: await listen(bareTwin),
+  attached: await listen(attached),
+  viaApiax: await listen(viaApiax),
+  fixedHeader: await listen(fixedHeader),
+};
 process.send({ type: 'ready', urls: Object.fromEntries(Object.entries(servers).map(([name, { url }]) => [name, url])) });
 
 process.on('message', async (message) => {

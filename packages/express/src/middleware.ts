@@ -45,9 +45,7 @@ function assertRequestProperty(name: unknown): asserts name is string {
  *
  * @throws {ApiaxAuthError} `invalid_config` when an option is wrong, naming it.
  */
-export function apiaxAuth<Property extends string = 'apiax'>(
-  options: ApiaxExpressOptions<Property> = {},
-): ApiaxMiddleware<Property> {
+export function apiaxAuth<Property extends string = 'apiax'>(options: ApiaxExpressOptions<Property> = {}): ApiaxMiddleware<Property> {
   const { requestProperty = 'apiax', ...clientOptions } = options;
   // Checked before the client exists, so a bad name leaves nothing to close.
   assertRequestProperty(requestProperty);

@@ -72,7 +72,10 @@ describe.each(expressVersions)('apiaxAuth() on $version', ({ express }) => {
     const middleware = apiaxAuthFor(fake);
     const app = express();
     app.use(middleware);
-    app.get('/token', route(async (req, res) => res.json({ token: await req.apiax.getAccessToken() })));
+    app.get(
+      '/token',
+      route(async (req, res) => res.json({ token: await req.apiax.getAccessToken() })),
+    );
     const url = await listen(app);
 
     const tokens = new Set<string>();
@@ -224,7 +227,10 @@ describe.each(expressVersions)('apiaxAuth() on $version', ({ express }) => {
     const middleware = apiaxAuthFor(fake);
     const app = express();
     app.use(middleware);
-    app.get('/token', route(async (req, res) => res.json({ ok: (await req.apiax.getAccessToken()).length > 0 })));
+    app.get(
+      '/token',
+      route(async (req, res) => res.json({ ok: (await req.apiax.getAccessToken()).length > 0 })),
+    );
     const url = await listen(app);
     expect((await fetch(`${url}/token`)).status).toBe(200);
 

@@ -54,7 +54,11 @@ function baselineApp(accessToken) {
       this.headers = headers;
     }
     async evaluate(_req, query) {
-      const response = await fetch(new URL('/api/v3/rules/eval', fake.apiBaseUrl), { method: 'POST', headers: this.headers, body: JSON.stringify(query) });
+      const response = await fetch(new URL('/api/v3/rules/eval', fake.apiBaseUrl), {
+        method: 'POST',
+        headers: this.headers,
+        body: JSON.stringify(query),
+      });
       return response.json();
     }
   }
@@ -77,14 +81,26 @@ async function passwordGrant() {
   const response = await fetch(fake.tokenEndpoint, {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ grant_type: 'password', client_id: 'integration-api', username: fake.env.APIAX_USERNAME, password: fake.env.APIAX_PASSWORD }),
+    body: new URLSearchParams({
+      grant_type: 'password',
+      client_id: 'integration-api',
+      username: fake.env.APIAX_USERNAME,
+      password: fake.env.APIAX_PASSWORD,
+    }),
   });
   if (!response.ok) throw new Error(`login for the baseline failed: ${response.status}`);
   return (await response.json()).access_token;
 }
 
 async function load(url) {
-  const result = await autocannon({ url, method: 'POST', headers: { 'content-type': 'application/json' }, body: QUERY, connections, duration: seconds });
+  const result = await autocannon({
+    url,
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: QUERY,
+    connections,
+    duration: seconds,
+  });
   if (result.non2xx > 0 || result.errors > 0) throw new Error(`${url}: ${result.non2xx} non-2xx answers, ${result.errors} errors`);
   return result.requests.average;
 }
@@ -103,7 +119,8 @@ const baseline = await serve(baselineApp(await passwordGrant()));
 fake.resetStats();
 try {
   // Warm-up: JIT, keep-alive pools, and the adapter's one login.
-  for (const { url } of [adapter, baseline]) await autocannon({ url, method: 'POST', headers: { 'content-type': 'application/json' }, body: QUERY, connections, duration: 2 });
+  for (const { url } of [adapter, baseline])
+    await autocannon({ url, method: 'POST', headers: { 'content-type': 'application/json' }, body: QUERY, connections, duration: 2 });
 
   const perRound = [];
   for (let index = 0; index < rounds; index += 1) {
@@ -112,18 +129,24 @@ try {
     const rps = {};
     for (const side of order) rps[side] = await load(side === 'adapter' ? adapter.url : baseline.url);
     perRound.push({ adapter: Math.round(rps.adapter), baseline: Math.round(rps.baseline), ratio: round2(rps.adapter / rps.baseline) });
-    console.log(`round ${index + 1}/${rounds}: adapter ${Math.round(rps.adapter)} req/s, baseline ${Math.round(rps.baseline)} req/s, ratio ${round2(rps.adapter / rps.baseline)}`);
+    console.log(
+      `round ${index + 1}/${rounds}: adapter ${Math.round(rps.adapter)} req/s, baseline ${Math.round(rps.baseline)} req/s, ratio ${round2(rps.adapter / rps.baseline)}`,
+    );
   }
 
   const results = {
-    benchmark: 'Nest route calling POST /api/v3/rules/eval of the fake Apiax: req.apiax.fetch (ApiaxAuthModule) vs plain fetch with a fixed Authorization header',
+    benchmark:
+      'Nest route calling POST /api/v3/rules/eval of the fake Apiax: req.apiax.fetch (ApiaxAuthModule) vs plain fetch with a fixed Authorization header',
     measuredAt: new Date().toISOString(),
     node: process.version,
     cpus: os.cpus().length,
     rounds,
     secondsPerSide: seconds,
     connections,
-    medianRequestsPerSecond: { adapter: Math.round(median(perRound.map((r) => r.adapter))), baseline: Math.round(median(perRound.map((r) => r.baseline))) },
+    medianRequestsPerSecond: {
+      adapter: Math.round(median(perRound.map((r) => r.adapter))),
+      baseline: Math.round(median(perRound.map((r) => r.baseline))),
+    },
     medianRatio: round2(median(perRound.map((r) => r.ratio))),
     ratioRange: [Math.min(...perRound.map((r) => r.ratio)), Math.max(...perRound.map((r) => r.ratio))],
     // The machine is shared: its 1-minute load average says how noisy the rounds were.

@@ -51,7 +51,11 @@ describe.each(platforms)('ApiaxExceptionFilter on $name', ({ adapter }) => {
 
   it('leaves every other error to Nest: a plain 500', async () => {
     const fake = await startFake();
-    const app = await createApp({ imports: [ApiaxAuthModule.forRoot({ ...optionsFor(fake), isGlobal: true }), ProbeModule] }, false, adapter());
+    const app = await createApp(
+      { imports: [ApiaxAuthModule.forRoot({ ...optionsFor(fake), isGlobal: true }), ProbeModule] },
+      false,
+      adapter(),
+    );
     const baseUrl = await listen(app);
     const response = await fetch(`${baseUrl}/probe/other`);
     expect(response.status).toBe(500);

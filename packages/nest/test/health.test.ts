@@ -34,7 +34,11 @@ describe('ApiaxHealthIndicator with @nestjs/terminus', () => {
     const { fake, app, baseUrl } = await startApp('demo', [{ username: 'demo', password: 'demo' }]);
     const idle = await fetch(`${baseUrl}/health`);
     expect(idle.status).toBe(200);
-    expect(((await idle.json()) as { info: { apiax: unknown } }).info.apiax).toMatchObject({ status: 'up', state: 'signed-out', store: 'local' });
+    expect(((await idle.json()) as { info: { apiax: unknown } }).info.apiax).toMatchObject({
+      status: 'up',
+      state: 'signed-out',
+      store: 'local',
+    });
     expect(fake.stats.tokenRequests).toBe(0);
     const token = await app.get(ApiaxAuth).getAccessToken();
     const up = await fetch(`${baseUrl}/health`);

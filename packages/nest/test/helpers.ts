@@ -40,10 +40,19 @@ export function captureNestLogger(): { logger: LoggerService; text(): string } {
   const record =
     (level: string) =>
     (...args: unknown[]) => {
-      lines.push(`${level} ${args.map((arg) => (typeof arg === 'string' ? arg : inspect(arg, { depth: 10, showHidden: true }))).join(' ')}`);
+      lines.push(
+        `${level} ${args.map((arg) => (typeof arg === 'string' ? arg : inspect(arg, { depth: 10, showHidden: true }))).join(' ')}`,
+      );
     };
   return {
-    logger: { log: record('log'), error: record('error'), warn: record('warn'), debug: record('debug'), verbose: record('verbose'), fatal: record('fatal') },
+    logger: {
+      log: record('log'),
+      error: record('error'),
+      warn: record('warn'),
+      debug: record('debug'),
+      verbose: record('verbose'),
+      fatal: record('fatal'),
+    },
     text: () => lines.join('\n'),
   };
 }
@@ -66,7 +75,9 @@ export async function createApp(
   logger: LoggerService | false = false,
   httpAdapter?: AbstractHttpAdapter,
 ): Promise<INestApplication> {
-  const moduleRef = await Test.createTestingModule(metadata).setLogger(logger === false ? silentLogger : logger).compile();
+  const moduleRef = await Test.createTestingModule(metadata)
+    .setLogger(logger === false ? silentLogger : logger)
+    .compile();
   const app = httpAdapter === undefined ? moduleRef.createNestApplication() : moduleRef.createNestApplication(httpAdapter);
   onTestFinished(() => app.close());
   return app;

@@ -7,7 +7,9 @@ import { RulesModule } from './rules.fixture.js';
 describe('eager: true', () => {
   it('logs in while the application initialises, before the first request', async () => {
     const fake = await startFake();
-    const app = await createApp({ imports: [ApiaxAuthModule.forRoot({ ...optionsFor(fake, { eager: true }), isGlobal: true }), RulesModule] });
+    const app = await createApp({
+      imports: [ApiaxAuthModule.forRoot({ ...optionsFor(fake, { eager: true }), isGlobal: true }), RulesModule],
+    });
     await app.init();
     expect(fake.stats.password).toBe(1);
     expect(app.get(ApiaxAuth).status().state).toBe('valid');
@@ -27,7 +29,12 @@ describe('eager: true', () => {
     const nestLog = captureNestLogger();
     const clientLog = captureLogger();
     const app = await createApp(
-      { imports: [ApiaxAuthModule.forRoot({ ...optionsFor(fake, { eager: true, password, logger: clientLog.logger }), isGlobal: true }), RulesModule] },
+      {
+        imports: [
+          ApiaxAuthModule.forRoot({ ...optionsFor(fake, { eager: true, password, logger: clientLog.logger }), isGlobal: true }),
+          RulesModule,
+        ],
+      },
       nestLog.logger,
     );
 
@@ -42,7 +49,13 @@ describe('eager: true', () => {
     expect(fake.stats.password).toBe(1);
     expect(fake.stats.failedLogins).toBe(1);
     expect(clientLog.lines.length).toBeGreaterThan(0);
-    const surfaces = [String(failure), JSON.stringify(failure), inspect(failure, { depth: 10, showHidden: true }), nestLog.text(), ...clientLog.lines];
+    const surfaces = [
+      String(failure),
+      JSON.stringify(failure),
+      inspect(failure, { depth: 10, showHidden: true }),
+      nestLog.text(),
+      ...clientLog.lines,
+    ];
     for (const surface of surfaces) {
       expect(surface).not.toContain(password);
     }
@@ -50,7 +63,10 @@ describe('eager: true', () => {
   it('fails app.init() itself (not only app.listen()) with the typed error, before anything listens', async () => {
     const fake = await startFake();
     const app = await createApp({
-      imports: [ApiaxAuthModule.forRoot({ ...optionsFor(fake, { eager: true, password: canary('password') }), isGlobal: true }), RulesModule],
+      imports: [
+        ApiaxAuthModule.forRoot({ ...optionsFor(fake, { eager: true, password: canary('password') }), isGlobal: true }),
+        RulesModule,
+      ],
     });
 
     await expect(app.init()).rejects.toMatchObject({ name: 'ApiaxAuthError', code: 'invalid_credentials', retryable: false });
@@ -67,7 +83,9 @@ describe('eager: true, with a flaky token endpoint', () => {
   it('retries the login with backoff, and the application starts', async () => {
     const fake = await startFake();
     fake.fail({ type: 'html', status: 503 }, 2);
-    const app = await createApp({ imports: [ApiaxAuthModule.forRoot({ ...optionsFor(fake, { eager: true, ...fastRetries }), isGlobal: true }), RulesModule] });
+    const app = await createApp({
+      imports: [ApiaxAuthModule.forRoot({ ...optionsFor(fake, { eager: true, ...fastRetries }), isGlobal: true }), RulesModule],
+    });
 
     const baseUrl = await listen(app);
 
@@ -80,7 +98,10 @@ describe('eager: true, with a flaky token endpoint', () => {
     const fake = await startFake();
     fake.fail({ type: 'html', status: 502 }, 10);
     const app = await createApp({
-      imports: [ApiaxAuthModule.forRoot({ ...optionsFor(fake, { eager: true, ...fastRetries, maxRetries: 2 }), isGlobal: true }), RulesModule],
+      imports: [
+        ApiaxAuthModule.forRoot({ ...optionsFor(fake, { eager: true, ...fastRetries, maxRetries: 2 }), isGlobal: true }),
+        RulesModule,
+      ],
     });
 
     await expect(app.listen(0, '127.0.0.1')).rejects.toMatchObject({ name: 'ApiaxAuthError', code: 'server_error', retryable: true });

@@ -76,9 +76,9 @@ describe('ApiaxAuthModule.forRoot', () => {
 
   it('without isGlobal, that feature module cannot resolve it', async () => {
     const fake = await startFake();
-    await expect(
-      Test.createTestingModule({ imports: [ApiaxAuthModule.forRoot(optionsFor(fake)), RulesModule] }).compile(),
-    ).rejects.toThrow(/ApiaxAuth/);
+    await expect(Test.createTestingModule({ imports: [ApiaxAuthModule.forRoot(optionsFor(fake)), RulesModule] }).compile()).rejects.toThrow(
+      /ApiaxAuth/,
+    );
   });
 
   it('refuses a wrong option while the module compiles, naming it, before anything is sent', async () => {
@@ -159,7 +159,10 @@ describe('ApiaxAuthModule.forRootAsync', () => {
       }
     }
 
-    @Module({ imports: [ConfigModule.forRoot({ ignoreEnvFile: true, load: [() => ({ apiax: { ...fake.env } })] })], exports: [ConfigModule] })
+    @Module({
+      imports: [ConfigModule.forRoot({ ignoreEnvFile: true, load: [() => ({ apiax: { ...fake.env } })] })],
+      exports: [ConfigModule],
+    })
     class SettingsModule {}
 
     const app = await createApp({

@@ -37,9 +37,13 @@ describe('module systems', () => {
     project = createConsumerProject();
     const tsc = require.resolve('typescript/bin/tsc');
     const outDir = join(project, 'node_modules', '@apiax-auth', 'nest', 'dist');
-    await run(process.execPath, [tsc, '-p', 'tsconfig.build.json', '--outDir', outDir, '--declaration', 'false', '--declarationMap', 'false', '--sourceMap', 'false'], {
-      cwd: packageDir,
-    });
+    await run(
+      process.execPath,
+      [tsc, '-p', 'tsconfig.build.json', '--outDir', outDir, '--declaration', 'false', '--declarationMap', 'false', '--sourceMap', 'false'],
+      {
+        cwd: packageDir,
+      },
+    );
     // The CommonJS build comes from the package's own build (`test` runs after `build`): tsup, not tsc, makes it.
     copyFileSync(join(packageDir, 'dist', 'index.cjs'), join(outDir, 'index.cjs'));
   }, 120_000);
@@ -51,25 +55,28 @@ describe('module systems', () => {
   it.each([
     { entry: 'main.cjs', moduleSystem: 'commonjs' },
     { entry: 'main.mjs', moduleSystem: 'module' },
-  ])('a $moduleSystem app ($entry) calls Apiax through the module, then shuts down on SIGTERM with a logout', async ({ entry, moduleSystem }) => {
-    const fake = await startFake();
-    const child = await run(process.execPath, [entry], {
-      cwd: project,
-      // Only what the app needs: nothing of this machine's APIAX_* leaks in.
-      env: { PATH: process.env.PATH, ...fake.env, RULES_QUERY: JSON.stringify(EVAL_QUERY) },
-      timeout: 60_000,
-    }).then(
-      (result) => ({ ...result, code: 0, signal: null }),
-      (error: { stdout: string; stderr: string; code: number | null; signal: NodeJS.Signals | null }) => error,
-    );
+  ])(
+    'a $moduleSystem app ($entry) calls Apiax through the module, then shuts down on SIGTERM with a logout',
+    async ({ entry, moduleSystem }) => {
+      const fake = await startFake();
+      const child = await run(process.execPath, [entry], {
+        cwd: project,
+        // Only what the app needs: nothing of this machine's APIAX_* leaks in.
+        env: { PATH: process.env.PATH, ...fake.env, RULES_QUERY: JSON.stringify(EVAL_QUERY) },
+        timeout: 60_000,
+      }).then(
+        (result) => ({ ...result, code: 0, signal: null }),
+        (error: { stdout: string; stderr: string; code: number | null; signal: NodeJS.Signals | null }) => error,
+      );
 
-    // Nest's shutdown hook closes the app, then re-raises the signal.
-    expect(child.signal, child.stderr).toBe('SIGTERM');
-    const report = JSON.parse(child.stdout.trim());
-    expect(report).toMatchObject({ moduleSystem, status: 201, answer: { status: 200, injected: true } });
-    expect(report.answer.body).toHaveProperty('results');
-    expect(fake.stats.password).toBe(1);
-    expect(fake.stats.apiCalls).toBe(1);
-    expect(fake.stats.logouts).toBe(1);
-  });
+      // Nest's shutdown hook closes the app, then re-raises the signal.
+      expect(child.signal, child.stderr).toBe('SIGTERM');
+      const report = JSON.parse(child.stdout.trim());
+      expect(report).toMatchObject({ moduleSystem, status: 201, answer: { status: 200, injected: true } });
+      expect(report.answer.body).toHaveProperty('results');
+      expect(fake.stats.password).toBe(1);
+      expect(fake.stats.apiCalls).toBe(1);
+      expect(fake.stats.logouts).toBe(1);
+    },
+  );
 });

@@ -90,7 +90,9 @@ describe('req.apiax', () => {
   it('keeps working across token expiry, on the injected clock: one refresh, no new login', async () => {
     const clock = createTestClock();
     const fake = await startFake({ now: clock.now });
-    const app = await createApp({ imports: [ApiaxAuthModule.forRoot({ ...optionsFor(fake, { now: clock.now }), isGlobal: true }), RulesModule] });
+    const app = await createApp({
+      imports: [ApiaxAuthModule.forRoot({ ...optionsFor(fake, { now: clock.now }), isGlobal: true }), RulesModule],
+    });
     const baseUrl = await listen(app);
 
     expect((await postJson(`${baseUrl}/rules/eval-from-request`)).body.status).toBe(200);

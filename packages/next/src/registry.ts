@@ -15,7 +15,7 @@ type GlobalWithRegistry = typeof globalThis & { [REGISTRY_SYMBOL]?: ApiaxClientR
 /** The process-wide registry, created on first use. */
 export function clientRegistry(): ApiaxClientRegistry {
   const global = globalThis as GlobalWithRegistry;
-  return (global[REGISTRY_SYMBOL] ??= new Map());
+  return (global[REGISTRY_SYMBOL] ??= new Map() as ApiaxClientRegistry);
 }
 
 /** The client registered under `key`, created by `create` when there is none yet. */

@@ -77,7 +77,14 @@ const productionSetup = async () => {
 
   browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
   page = await browser.newPage();
   page.setDefaultTimeout(60_000);
@@ -102,7 +109,7 @@ async function fetchInPage(path: string, init: { method: string; body?: string }
   return page.evaluate(
     async ({ path, init }) => {
       const response = await fetch(path, init);
-      return { status: response.status, body: (await response.json()) as unknown };
+      return { status: response.status, body: await response.json() };
     },
     { path, init },
   );
@@ -124,39 +131,51 @@ describe('a Next.js app using @apiax-auth/next (next build + next start + Chromi
     expect(Object.keys(prerendered.routes)).not.toContain('/rules'); // ...the server component calling Apiax is not
   });
 
-  test('a click runs the server action and shows the rule engine\'s result; a second identical click reaches the API again', async () => {
-    await page.goto(`${baseUrl}/`);
-    const apiCallsBefore = fake.stats.apiCalls;
+  test(
+    "a click runs the server action and shows the rule engine's result; a second identical click reaches the API again",
+    async () => {
+      await page.goto(`${baseUrl}/`);
+      const apiCallsBefore = fake.stats.apiCalls;
 
-    await page.getByTestId('evaluate').click();
-    const result = page.locator('[data-testid="result"][data-evaluations="1"]');
-    await result.waitFor();
-    expect(await result.textContent()).toContain('Custody and Payment Services (Financial Services) in CAN');
-    expect(fake.stats.apiCalls).toBe(apiCallsBefore + 1);
+      await page.getByTestId('evaluate').click();
+      const result = page.locator('[data-testid="result"][data-evaluations="1"]');
+      await result.waitFor();
+      expect(await result.textContent()).toContain('Custody and Payment Services (Financial Services) in CAN');
+      expect(fake.stats.apiCalls).toBe(apiCallsBefore + 1);
 
-    await page.getByTestId('evaluate').click();
-    await page.locator('[data-testid="result"][data-evaluations="2"]').waitFor();
-    expect(fake.stats.apiCalls).toBe(apiCallsBefore + 2);
-  }, STEP_TIMEOUT_MS);
+      await page.getByTestId('evaluate').click();
+      await page.locator('[data-testid="result"][data-evaluations="2"]').waitFor();
+      expect(fake.stats.apiCalls).toBe(apiCallsBefore + 2);
+    },
+    STEP_TIMEOUT_MS,
+  );
 
-  test('route handlers wrapped by withApiax answer with rule-engine results, with Next\'s params intact', async () => {
-    const evaluation = await fetchInPage('/api/eval', { method: 'POST', body: JSON.stringify({ ...EVAL_QUERY, regimes: ['CHE'] }) });
-    expect(evaluation.status).toBe(200);
-    expect(evaluation.body).toMatchObject({ results: [{ regime: 'CHE', results: [{ path: expect.stringContaining('CHE') }] }] });
+  test(
+    "route handlers wrapped by withApiax answer with rule-engine results, with Next's params intact",
+    async () => {
+      const evaluation = await fetchInPage('/api/eval', { method: 'POST', body: JSON.stringify({ ...EVAL_QUERY, regimes: ['CHE'] }) });
+      expect(evaluation.status).toBe(200);
+      expect(evaluation.body).toMatchObject({ results: [{ regime: 'CHE', results: [{ path: expect.stringContaining('CHE') }] }] });
 
-    const byRegime = await fetchInPage('/api/regimes/DEU', { method: 'GET' });
-    expect(byRegime.status).toBe(200);
-    expect(byRegime.body).toMatchObject({ regime: 'DEU', ok: true, paths: [expect.stringContaining('DEU')] });
-  }, STEP_TIMEOUT_MS);
+      const byRegime = await fetchInPage('/api/regimes/DEU', { method: 'GET' });
+      expect(byRegime.status).toBe(200);
+      expect(byRegime.body).toMatchObject({ regime: 'DEU', ok: true, paths: [expect.stringContaining('DEU')] });
+    },
+    STEP_TIMEOUT_MS,
+  );
 
-  test('a server component calls Apiax at request time', async () => {
-    const apiCallsBefore = fake.stats.apiCalls;
-    await page.goto(`${baseUrl}/rules`);
-    const ruleSets = page.getByTestId('rule-sets');
-    await ruleSets.waitFor();
-    expect(await ruleSets.textContent()).toMatch(/CHE rs-che-\d+/);
-    expect(fake.stats.apiCalls).toBe(apiCallsBefore + 1);
-  }, STEP_TIMEOUT_MS);
+  test(
+    'a server component calls Apiax at request time',
+    async () => {
+      const apiCallsBefore = fake.stats.apiCalls;
+      await page.goto(`${baseUrl}/rules`);
+      const ruleSets = page.getByTestId('rule-sets');
+      await ruleSets.waitFor();
+      expect(await ruleSets.textContent()).toMatch(/CHE rs-che-\d+/);
+      expect(fake.stats.apiCalls).toBe(apiCallsBefore + 1);
+    },
+    STEP_TIMEOUT_MS,
+  );
 
   test('one login serves the whole server: action, route handlers, server component and instrumentation share one client', () => {
     const logins = fake.requests.filter((entry) => entry.endpoint === 'token' && entry.grantType === 'password');
@@ -170,46 +189,61 @@ describe('a Next.js app using @apiax-auth/next (next build + next start + Chromi
     expect(count(server!.output(), LIB_EVALUATED)).toBeGreaterThanOrEqual(2);
   });
 
-  test('a wrong password fails once with a typed ApiaxAuthError and is not sent again', async () => {
-    const failedBefore = fake.stats.failedLogins;
-    for (let attempt = 0; attempt < 2; attempt += 1) {
-      const answer = await fetchInPage('/api/wrong-password', { method: 'POST' });
-      expect(answer).toEqual({ status: 502, body: { code: 'invalid_credentials' } });
-    }
-    expect(fake.stats.failedLogins).toBe(failedBefore + 1);
-  }, STEP_TIMEOUT_MS);
+  test(
+    'a wrong password fails once with a typed ApiaxAuthError and is not sent again',
+    async () => {
+      const failedBefore = fake.stats.failedLogins;
+      for (let attempt = 0; attempt < 2; attempt += 1) {
+        const answer = await fetchInPage('/api/wrong-password', { method: 'POST' });
+        expect(answer).toEqual({ status: 502, body: { code: 'invalid_credentials' } });
+      }
+      expect(fake.stats.failedLogins).toBe(failedBefore + 1);
+    },
+    STEP_TIMEOUT_MS,
+  );
 
-  test('no password, API key or token reaches the browser, the build output or the logs', async () => {
-    const bodies = await Promise.all(browserBodies);
-    expect(bodies.length).toBeGreaterThan(5);
-    const html = await (await fetch(`${baseUrl}/rules`)).text();
-    const served = [...bodies, html].join('\n');
-    for (const canary of CANARIES) expect(served).not.toContain(canary);
-    expect(served).not.toMatch(JWT_PATTERN);
+  test(
+    'no password, API key or token reaches the browser, the build output or the logs',
+    async () => {
+      const bodies = await Promise.all(browserBodies);
+      expect(bodies.length).toBeGreaterThan(5);
+      const html = await (await fetch(`${baseUrl}/rules`)).text();
+      const served = [...bodies, html].join('\n');
+      for (const canary of CANARIES) expect(served).not.toContain(canary);
+      expect(served).not.toMatch(JWT_PATTERN);
 
-    const logs = `${build.output()}\n${server!.output()}`;
-    for (const canary of CANARIES) expect(logs).not.toContain(canary);
-    expect(logs).not.toMatch(JWT_PATTERN);
+      const logs = `${build.output()}\n${server!.output()}`;
+      for (const canary of CANARIES) expect(logs).not.toContain(canary);
+      expect(logs).not.toMatch(JWT_PATTERN);
 
-    const nextDir = join(FIXTURE_DIR, '.next');
-    for (const file of await filesUnder(nextDir)) {
-      const content = await readFile(file, 'latin1');
-      for (const canary of CANARIES) expect(content.includes(canary), `${canary} in ${file}`).toBe(false);
-      if (file.startsWith(join(nextDir, 'static'))) expect(JWT_PATTERN.test(content), `JWT-like text in ${file}`).toBe(false);
-    }
-  }, STEP_TIMEOUT_MS);
+      const nextDir = join(FIXTURE_DIR, '.next');
+      for (const file of await filesUnder(nextDir)) {
+        const content = await readFile(file, 'latin1');
+        for (const canary of CANARIES) expect(content.includes(canary), `${canary} in ${file}`).toBe(false);
+        if (file.startsWith(join(nextDir, 'static'))) expect(JWT_PATTERN.test(content), `JWT-like text in ${file}`).toBe(false);
+      }
+    },
+    STEP_TIMEOUT_MS,
+  );
 
-  test('plain Node (a script, a test runner) loads the package with import and require; react-server resolves the server-only entry', async () => {
-    const node = (args: string[]) => promisify(execFile)(process.execPath, args, { cwd: FIXTURE_DIR, env: childEnv({}) });
-    const esm = "const m = await import('@apiax-auth/next'); console.log(typeof m.createApiaxNext, import.meta.resolve('@apiax-auth/next'))";
-    const cjs = "const m = require('@apiax-auth/next'); console.log(typeof m.createApiaxNext, require.resolve('@apiax-auth/next'))";
+  test(
+    'plain Node (a script, a test runner) loads the package with import and require; react-server resolves the server-only entry',
+    async () => {
+      const node = (args: string[]) => promisify(execFile)(process.execPath, args, { cwd: FIXTURE_DIR, env: childEnv({}) });
+      const esm =
+        "const m = await import('@apiax-auth/next'); console.log(typeof m.createApiaxNext, import.meta.resolve('@apiax-auth/next'))";
+      const cjs = "const m = require('@apiax-auth/next'); console.log(typeof m.createApiaxNext, require.resolve('@apiax-auth/next'))";
 
-    expect((await node(['--input-type=module', '-e', esm])).stdout).toMatch(/^function \S+\/dist\/node\.js$/m);
-    expect((await node(['-e', cjs])).stdout).toMatch(/^function \S+\/dist\/node\.cjs$/m);
-    // What Next's server layers resolve: the entry that imports `server-only` (which the client build refuses).
-    expect((await node(['--conditions=react-server', '--input-type=module', '-e', esm])).stdout).toMatch(/^function \S+\/dist\/index\.js$/m);
-    expect(installedPackage).toContain(join('node_modules', '@apiax-auth', 'next'));
-  }, STEP_TIMEOUT_MS);
+      expect((await node(['--input-type=module', '-e', esm])).stdout).toMatch(/^function \S+\/dist\/node\.js$/m);
+      expect((await node(['-e', cjs])).stdout).toMatch(/^function \S+\/dist\/node\.cjs$/m);
+      // What Next's server layers resolve: the entry that imports `server-only` (which the client build refuses).
+      expect((await node(['--conditions=react-server', '--input-type=module', '-e', esm])).stdout).toMatch(
+        /^function \S+\/dist\/index\.js$/m,
+      );
+      expect(installedPackage).toContain(join('node_modules', '@apiax-auth', 'next'));
+    },
+    STEP_TIMEOUT_MS,
+  );
 });
 
 describe('next dev: a hot reload re-evaluates lib/apiax.ts but keeps its client', () => {

@@ -10,7 +10,7 @@ async function anotherCopyOfCore(): Promise<typeof import('@apiax-auth/core')> {
 // The registry shares one client across bundle layers, each with its own copy of core: an error the
 // client throws comes from whichever copy created it, and must still be an ApiaxAuthError here.
 describe('ApiaxAuthError across bundle layers', () => {
-  test('an error of another copy of core is instanceof this copy\'s class, fields intact', async () => {
+  test("an error of another copy of core is instanceof this copy's class, fields intact", async () => {
     const foreignCore = await anotherCopyOfCore();
     expect(foreignCore.ApiaxAuthError).not.toBe(ApiaxAuthError);
     const foreign = new foreignCore.ApiaxAuthError('invalid_credentials', 'Invalid user credentials', {

@@ -91,7 +91,7 @@ describe('createApiaxNext', () => {
     expect(fake.stats.apiCalls).toBe(2);
   });
 
-  test('errors of a client created by another copy of the modules are this copy\'s ApiaxAuthError', async () => {
+  test("errors of a client created by another copy of the modules are this copy's ApiaxAuthError", async () => {
     const wrong = { env: { ...fake.env, APIAX_USERNAME: 'other', APIAX_PASSWORD: 'wrong-password' } };
     const before = await import('../src/index.js');
     before.createApiaxNext(wrong).apiax.auth; // the client now comes from the first copy of core
@@ -99,7 +99,10 @@ describe('createApiaxNext', () => {
     vi.resetModules();
     const after = await import('../src/index.js');
     expect(after.ApiaxAuthError).not.toBe(before.ApiaxAuthError);
-    const error: unknown = await after.createApiaxNext(wrong).apiax.getAccessToken().catch((caught: unknown) => caught);
+    const error: unknown = await after
+      .createApiaxNext(wrong)
+      .apiax.getAccessToken()
+      .catch((caught: unknown) => caught);
 
     expect(error).toBeInstanceOf(after.ApiaxAuthError);
     expect(error).toMatchObject({ code: 'invalid_credentials', retryable: false });

@@ -43,7 +43,7 @@ describe('request time', () => {
     expect(fake.stats.apiCalls).toBe(0);
   });
 
-  test('every request core sends (token endpoint and API) goes out with cache: no-store and without Next\'s cache options', async () => {
+  test("every request core sends (token endpoint and API) goes out with cache: no-store and without Next's cache options", async () => {
     const sent: { url: string; init: RequestInit & { cache?: string; next?: unknown } }[] = [];
     const recordingFetch: typeof fetch = (input, init = {}) => {
       sent.push({ url: input instanceof Request ? input.url : String(input), init });

@@ -1,13 +1,7 @@
 import { startFakeApiax, type FakeApiax } from '@apiax-auth/testing';
 import type { NextRequest } from 'next/server.js';
 import { afterEach, beforeEach, describe, expect, expectTypeOf, test } from 'vitest';
-import {
-  ApiaxAuthError,
-  createApiaxNext,
-  type ApiaxNextClient,
-  type ApiaxRouteContext,
-  type RouteHandler,
-} from '../src/index.js';
+import { ApiaxAuthError, createApiaxNext, type ApiaxNextClient, type ApiaxRouteContext, type RouteHandler } from '../src/index.js';
 import { CANARY_API_KEY, CANARY_PASSWORD, closeRegisteredClients, EVAL_QUERY } from './support/apiax.js';
 
 let fake: FakeApiax;
@@ -96,7 +90,7 @@ describe('withApiax', () => {
     expect(fake.stats.failedLogins).toBe(1);
   });
 
-  test('types: the context is Next\'s plus apiax, and the result fits what Next.js checks a route export against', () => {
+  test("types: the context is Next's plus apiax, and the result fits what Next.js checks a route export against", () => {
     const { withApiax } = createApiaxNext({ env: { ...fake.env } });
 
     const untyped = withApiax(async (request, context) => {
@@ -111,7 +105,10 @@ describe('withApiax', () => {
 
     expectTypeOf(typed).toEqualTypeOf<RouteHandler<{ regime: string }, NextRequest>>();
     // What Next 16's generated validator (.next/types/validator.ts) requires of `POST`/`GET`:
-    type NextRouteExport<Params> = (request: NextRequest, context: { params: Promise<Params> }) => Promise<Response | void> | Response | void;
+    type NextRouteExport<Params> = (
+      request: NextRequest,
+      context: { params: Promise<Params> },
+    ) => Promise<Response | void> | Response | void;
     expectTypeOf(typed).toExtend<NextRouteExport<{ regime: string }>>();
     expectTypeOf(untyped).toExtend<NextRouteExport<{}>>();
     expectTypeOf(untyped).toExtend<NextRouteExport<{ slug?: string[] }>>();

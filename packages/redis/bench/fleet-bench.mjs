@@ -59,7 +59,13 @@ async function main() {
     const results = {
       measuredAt: new Date().toISOString(),
       machine: { node: process.version, cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown' },
-      settings: { cycles: CYCLES, callsPerInstancePerBurst: CALLS_PER_INSTANCE, latencyRounds: LATENCY_ROUNDS, warmCallsPerRound: WARM_CALLS_PER_ROUND, renewalsPerRound: RENEWALS_PER_ROUND },
+      settings: {
+        cycles: CYCLES,
+        callsPerInstancePerBurst: CALLS_PER_INSTANCE,
+        latencyRounds: LATENCY_ROUNDS,
+        warmCallsPerRound: WARM_CALLS_PER_ROUND,
+        renewalsPerRound: RENEWALS_PER_ROUND,
+      },
       fleets,
       latency,
     };
@@ -116,7 +122,17 @@ async function startFleet({ instances, withStore, withLock, fake, redisUrl }) {
   let offset = 0;
   const children = await Promise.all(Array.from({ length: instances }, () => startInstance()));
   await Promise.all(
-    children.map((child) => child.request('start', { env: fake.env, redisUrl, encryptionKey: ENCRYPTION_KEY, offset, withStore, withLock, storeModule: STORE_MODULE })),
+    children.map((child) =>
+      child.request('start', {
+        env: fake.env,
+        redisUrl,
+        encryptionKey: ENCRYPTION_KEY,
+        offset,
+        withStore,
+        withLock,
+        storeModule: STORE_MODULE,
+      }),
+    ),
   );
   return {
     async advance(seconds) {
@@ -174,7 +190,11 @@ async function measureLatency(StoreClass, redisUrl, raw) {
   const fake = await startFakeApiax({ now: () => Date.now() + offset });
   const clients = {
     memory: createApiaxAuth({ env: fake.env, store: new MemoryTokenStore(), now: () => Date.now() + offset }),
-    redis: createApiaxAuth({ env: fake.env, store: new StoreClass({ url: redisUrl, encryptionKey: ENCRYPTION_KEY }), now: () => Date.now() + offset }),
+    redis: createApiaxAuth({
+      env: fake.env,
+      store: new StoreClass({ url: redisUrl, encryptionKey: ENCRYPTION_KEY }),
+      now: () => Date.now() + offset,
+    }),
   };
   const warm = { memory: [], redis: [] };
   const renewal = { memory: [], redis: [] };
@@ -228,7 +248,9 @@ async function measureLatency(StoreClass, redisUrl, raw) {
 
 async function startRedis() {
   const port = await freePort();
-  const child = spawn('/usr/bin/redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+  const child = spawn('/usr/bin/redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
+    stdio: 'ignore',
+  });
   const url = `redis://127.0.0.1:${port}`;
   const probe = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
   probe.on('error', () => {});

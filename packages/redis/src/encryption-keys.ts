@@ -23,7 +23,7 @@ export function parseEncryptionKeys(input: EncryptionKeyInput | readonly Encrypt
     if (input.length === 0) throw invalidConfig('`encryptionKey` is an empty array: give at least one key, or leave it out.');
     return input.map((item, index) => parseOne(item, `encryptionKey[${index}]`));
   }
-  return [parseOne(input as EncryptionKeyInput, 'encryptionKey')];
+  return [parseOne(input, 'encryptionKey')];
 }
 
 function parseOne(input: unknown, optionName: string): EncryptionKey {

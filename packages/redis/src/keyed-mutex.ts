@@ -1,3 +1,5 @@
+import { abortReason } from './timeouts.js';
+
 /** Gives the lock back; calling it twice is harmless. */
 export type Release = () => void;
 
@@ -18,7 +20,7 @@ export class KeyedMutex {
    * (the caller then proceeds without the lock). Rejects with the signal's reason on abort.
    */
   acquire(key: string, timeoutMs: number, signal?: AbortSignal): Promise<Release | null> {
-    if (signal?.aborted) return Promise.reject(signal.reason);
+    if (signal?.aborted) return Promise.reject(abortReason(signal));
     const waiters = this.#held.get(key);
     if (waiters === undefined) {
       this.#held.set(key, []);
@@ -43,7 +45,7 @@ export class KeyedMutex {
       }, timeoutMs);
       const onAbort = (): void => {
         leave();
-        reject(signal?.reason);
+        reject(abortReason(signal));
       };
       signal?.addEventListener('abort', onAbort, { once: true });
       waiters.push(waiter);

@@ -75,8 +75,7 @@ export class RedisConnection {
 
   #connect(): StoreRedis {
     if (this.#client !== undefined) return this.#client;
-    const client =
-      this.#options.client ?? new Redis(this.#options.url as string, ownedClientOptions(this.#options.commandTimeoutMs));
+    const client = this.#options.client ?? new Redis(this.#options.url as string, ownedClientOptions(this.#options.commandTimeoutMs));
     client.on('error', this.#onError);
     for (const [name, script] of Object.entries(STORE_SCRIPTS)) {
       if (typeof (client as unknown as Record<string, unknown>)[name] !== 'function') client.defineCommand(name, script);

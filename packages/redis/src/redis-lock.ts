@@ -47,7 +47,13 @@ export class RedisLock {
   readonly #leaseMs: number;
   readonly #logger: ApiaxAuthLogger | undefined;
 
-  constructor(options: { connection: RedisConnection; notifier: ReleaseNotifier; channel: string; leaseMs: number; logger: ApiaxAuthLogger | undefined }) {
+  constructor(options: {
+    connection: RedisConnection;
+    notifier: ReleaseNotifier;
+    channel: string;
+    leaseMs: number;
+    logger: ApiaxAuthLogger | undefined;
+  }) {
     this.#connection = options.connection;
     this.#notifier = options.notifier;
     this.#channel = options.channel;
@@ -59,7 +65,13 @@ export class RedisLock {
    * Tries until `deadline` (a `performance.now()` time). Rejects when Redis is unavailable (core then renews
    * on its own) or when `signal` aborts.
    */
-  async acquire(keys: RedisKeys, ttlMs: number, deadline: number, signal: AbortSignal | undefined, adoptable: Adoptable): Promise<AcquireResult> {
+  async acquire(
+    keys: RedisKeys,
+    ttlMs: number,
+    deadline: number,
+    signal: AbortSignal | undefined,
+    adoptable: Adoptable,
+  ): Promise<AcquireResult> {
     this.#notifier.start();
     const owner = randomUUID();
     const leaseMs = Math.min(ttlMs, this.#leaseMs);
@@ -118,18 +130,23 @@ export class RedisLock {
         clearInterval(renewer);
         return;
       }
-      this.#connection.run((redis) => redis.apiaxAuthExtend(keys.lock, owner, renewMs)).then(
-        (renewed) => {
-          if (renewed !== 0 || lost) return;
-          lost = true;
-          this.#logger?.warn('Redis token store: a lock expired while its holder was still working; another instance may run a grant too.', {
-            lock: keys.lock,
-          });
-        },
-        () => {
-          // Redis unavailable: the next renewal tries again, or the lock expires at the end of its lease.
-        },
-      );
+      this.#connection
+        .run((redis) => redis.apiaxAuthExtend(keys.lock, owner, renewMs))
+        .then(
+          (renewed) => {
+            if (renewed !== 0 || lost) return;
+            lost = true;
+            this.#logger?.warn(
+              'Redis token store: a lock expired while its holder was still working; another instance may run a grant too.',
+              {
+                lock: keys.lock,
+              },
+            );
+          },
+          () => {
+            // Redis unavailable: the next renewal tries again, or the lock expires at the end of its lease.
+          },
+        );
     };
     const renewer = setInterval(renew, Math.max(Math.floor(leaseMs / 3), 10));
     renewer.unref();

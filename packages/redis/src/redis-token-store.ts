@@ -147,9 +147,8 @@ export class RedisTokenStore implements TokenStore {
   }
 
   #warnUnlocked(key: string, waitMs: number, holder: string): void {
-    this.#options.logger?.warn(
-      `Redis token store: waited ${waitMs} ms for ${holder} to finish a grant; going ahead without the lock.`,
-      { key },
-    );
+    this.#options.logger?.warn(`Redis token store: waited ${waitMs} ms for ${holder} to finish a grant; going ahead without the lock.`, {
+      key,
+    });
   }
 }

@@ -24,7 +24,7 @@ export function withTimeout<T>(promise: Promise<T>, ms: number, what: string): P
 export function pause(ms: number, signal: AbortSignal | undefined, onWake?: (wake: () => void) => () => void): Promise<void> {
   return new Promise<void>((resolve, reject) => {
     if (signal?.aborted) {
-      reject(signal.reason);
+      reject(abortReason(signal));
       return;
     }
     let stopListening: () => void = () => {};
@@ -39,7 +39,7 @@ export function pause(ms: number, signal: AbortSignal | undefined, onWake?: (wak
     }, ms);
     const onAbort = (): void => {
       finish();
-      reject(signal?.reason);
+      reject(abortReason(signal));
     };
     signal?.addEventListener('abort', onAbort, { once: true });
     if (onWake !== undefined) {
@@ -49,4 +49,10 @@ export function pause(ms: number, signal: AbortSignal | undefined, onWake?: (wak
       });
     }
   });
+}
+
+/** The reason an abort carries, as an Error (what `AbortSignal.abort()` gives by default). */
+export function abortReason(signal: AbortSignal | undefined): Error {
+  const reason: unknown = signal?.reason;
+  return reason instanceof Error ? reason : new DOMException('This operation was aborted', 'AbortError');
 }

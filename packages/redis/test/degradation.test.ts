@@ -126,7 +126,9 @@ describe('core on a failing RedisTokenStore', () => {
       await redis.stop();
       expect((await callAll()).length).toBe(20); // served from core's own copy
       await Promise.all(clients.map((client) => client.getAccessToken({ forceRefresh: true }))); // renewals while Redis is down
-      expect(logger.at('warn').map((entry) => entry.message)).toContainEqual(expect.stringMatching(/token store failed; continuing with the local copy only/));
+      expect(logger.at('warn').map((entry) => entry.message)).toContainEqual(
+        expect.stringMatching(/token store failed; continuing with the local copy only/),
+      );
 
       await redis.start(); // empty: it lost the record
       await vi.waitFor(async () => {

@@ -60,7 +60,10 @@ async function fleetAgrees(current: Fleet): Promise<void> {
     const reports = await Promise.all(current.live().map((instance) => instance.report()));
     const expiries = reports.map((report) => report.status.accessTokenExpiresAt);
     // On failure, what each instance did: its grants and what it logged (no secret in either).
-    const story = reports.map((report) => ({ grants: report.status.grants, log: [...report.storeLog, ...report.clientLog].map((entry) => entry.message) }));
+    const story = reports.map((report) => ({
+      grants: report.status.grants,
+      log: [...report.storeLog, ...report.clientLog].map((entry) => entry.message),
+    }));
     expect(new Set(expiries).size, JSON.stringify(story)).toBe(1);
   }, WAIT);
 }
@@ -160,8 +163,7 @@ describe('a fleet of real processes sharing a RedisTokenStore', () => {
       const current = await startFleet(size);
       const currentFake = fake!;
       allSucceeded(await current.burst(50), 200);
-      const waitForReconnections = () =>
-        vi.waitFor(async () => expect(await connectedClients()).toBeGreaterThanOrEqual(2 * size), WAIT);
+      const waitForReconnections = () => vi.waitFor(async () => expect(await connectedClients()).toBeGreaterThanOrEqual(2 * size), WAIT);
       await waitForReconnections(); // each instance: one connection for commands, one for lock notifications
 
       // 1. Redis restarts (empty) while tokens are valid: nothing is lost, the next cycle is one refresh.

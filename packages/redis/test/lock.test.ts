@@ -214,14 +214,14 @@ describe('RedisTokenStore.withLock', () => {
     await holder.release();
   });
 
-  it('warns when its lock was taken from it, and then leaves the new owner\'s lock alone', async () => {
+  it("warns when its lock was taken from it, and then leaves the new owner's lock alone", async () => {
     const logger = recordingLogger();
     const holder = await holdLock(store({ logger, lockLeaseMs: 300 }), ACCOUNT, LOCK);
     // What an expired lease looks like to its holder: another instance owns the lock now.
     await redisStores.raw.set(LOCK_KEY, 'other-instance', 'PX', 20_000);
-    await expect.poll(() => logger.at('warn').map((entry) => entry.message), { timeout: 10_000 }).toEqual([
-      'Redis token store: a lock expired while its holder was still working; another instance may run a grant too.',
-    ]);
+    await expect
+      .poll(() => logger.at('warn').map((entry) => entry.message), { timeout: 10_000 })
+      .toEqual(['Redis token store: a lock expired while its holder was still working; another instance may run a grant too.']);
     await holder.release();
     expect(await redisStores.raw.get(LOCK_KEY)).toBe('other-instance');
   });

@@ -39,7 +39,11 @@ describe('a plaintext record planted in Redis', () => {
       const token = await second.getAccessToken();
       expect(token).not.toBe(planted.accessToken);
       expect(fake.stats).toMatchObject({ password: 2 }); // a fresh login, not the planted token
-      const response = await second.fetch('/api/v3/rules/eval', { method: 'POST', body: EVAL_BODY, headers: { 'content-type': 'application/json' } });
+      const response = await second.fetch('/api/v3/rules/eval', {
+        method: 'POST',
+        body: EVAL_BODY,
+        headers: { 'content-type': 'application/json' },
+      });
       expect(response.status).toBe(200);
       expect(fake.stats.rejectedApiCalls).toBe(0);
       expect(logger.at('warn').map((entry) => entry.message)).toEqual([

@@ -5,7 +5,6 @@ import { decodeRecord, encodeRecord } from '../src/record-codec.js';
 import type { TokenRecord } from '../src/index.js';
 import { ACCOUNT, CANARY, randomKey, sampleRecord } from './support/fixtures.js';
 
-
 const recordArbitrary: fc.Arbitrary<TokenRecord> = fc.record(
   {
     accessToken: fc.string({ minLength: 1 }),
@@ -90,7 +89,10 @@ describe('record codec', () => {
 
   it('tries every configured key whose id matches: ids are short and may collide', () => {
     const [first, second] = parseEncryptionKeys([randomKey(), randomKey()]);
-    const colliding = [{ ...first!, id: 'deadbeef' }, { ...second!, id: 'deadbeef' }];
+    const colliding = [
+      { ...first!, id: 'deadbeef' },
+      { ...second!, id: 'deadbeef' },
+    ];
     const value = encodeRecord(sampleRecord(), ACCOUNT, [colliding[1]!]);
     expect(decodeRecord(value, ACCOUNT, colliding)).toEqual({ record: sampleRecord() });
   });

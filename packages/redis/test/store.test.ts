@@ -95,11 +95,7 @@ describe('RedisTokenStore with a live Redis', () => {
       expect(await redisStores.raw.exists(`tenant-1:apiax-auth:{${ACCOUNT}}:record`)).toBe(1);
       expect(await s.get(ACCOUNT)).toEqual(sampleRecord());
       const order: string[] = [];
-      await Promise.all(
-        ['first', 'second'].map((name) =>
-          s.withLock(ACCOUNT, async () => void order.push(name), LOCK),
-        ),
-      );
+      await Promise.all(['first', 'second'].map((name) => s.withLock(ACCOUNT, async () => void order.push(name), LOCK)));
       expect(order).toEqual(['first', 'second']);
       await s.close();
     } finally {

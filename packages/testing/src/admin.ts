@@ -45,12 +45,7 @@ const POST_ACTIONS: Record<string, AdminAction> = {
  * `GET /__fake/stats` and `POST /__fake/{advance,end-sessions,revoke,unlock,fail,clear-faults,reset-stats}` with JSON bodies.
  * Every answer is JSON; a bad body is 400 `{ error: 'invalid_request', message }`.
  */
-export async function handleAdminRequest(
-  fake: FakeApiax,
-  request: IncomingMessage,
-  response: ServerResponse,
-  path: string,
-): Promise<void> {
+export async function handleAdminRequest(fake: FakeApiax, request: IncomingMessage, response: ServerResponse, path: string): Promise<void> {
   const name = path.slice(ADMIN_PREFIX.length);
   if (name === 'stats') {
     if (request.method !== 'GET') return sendJson(response, 405, { error: 'method_not_allowed' }, { allow: 'GET' });

@@ -24,11 +24,7 @@ interface ApiAnswer {
  * by the fake's clock, not revoked, and its session alive (else 401 `invalid_token`); then the `Apikey` must be
  * one of `apiKeys` when they are configured (else 403).
  */
-export async function handleApiRequest(
-  context: FakeContext,
-  request: IncomingMessage,
-  response: ServerResponse,
-): Promise<void> {
+export async function handleApiRequest(context: FakeContext, request: IncomingMessage, response: ServerResponse): Promise<void> {
   context.counters.apiCalls += 1;
   const outcome = await answerApiRequest(context, request);
   if (outcome.status === 401 || outcome.status === 403) context.counters.rejectedApiCalls += 1;

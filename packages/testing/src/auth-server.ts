@@ -18,12 +18,7 @@ export function authRequestListener(context: FakeContext, fake: FakeApiax) {
     guard(response, () => routeAuthRequest(context, fake, request, response));
 }
 
-async function routeAuthRequest(
-  context: FakeContext,
-  fake: FakeApiax,
-  request: IncomingMessage,
-  response: ServerResponse,
-): Promise<void> {
+async function routeAuthRequest(context: FakeContext, fake: FakeApiax, request: IncomingMessage, response: ServerResponse): Promise<void> {
   const path = new URL(request.url ?? '/', 'http://fake').pathname;
   if (path.startsWith(ADMIN_PREFIX)) return handleAdminRequest(fake, request, response, path);
   switch (path) {

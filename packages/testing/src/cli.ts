@@ -54,7 +54,11 @@ function parseCliArguments(args: string[]): FakeApiaxOptions {
 }
 
 /** `--assertion-key FILE --assertion-subject SUB`: a 2FA client as Apiax support registers it, or none. */
-function parseAssertion(keyFile: string | undefined, subject: string | undefined, issuer: string | undefined): FakeAssertionRegistration | undefined {
+function parseAssertion(
+  keyFile: string | undefined,
+  subject: string | undefined,
+  issuer: string | undefined,
+): FakeAssertionRegistration | undefined {
   if (keyFile === undefined && subject === undefined && issuer === undefined) return undefined;
   if (keyFile === undefined || subject === undefined || subject.trim() === '') {
     throw new TypeError('--assertion-key and --assertion-subject go together (a public key PEM file and the subject Apiax support gave)');
@@ -111,22 +115,20 @@ async function main(): Promise<void> {
   }
   // Handlers go in before anything is printed: whoever reads the lines may signal at once.
   let stopping: NodeJS.Signals | undefined;
-  let fake: FakeApiax | undefined;
+  const running: { fake?: FakeApiax } = {};
   const stop = (signal: NodeJS.Signals) => {
     if (stopping) return;
     stopping = signal;
     process.stderr.write(`apiax-fake: ${signal}, stopping\n`);
-    if (fake) void closeAndExit(fake);
+    if (running.fake) void closeAndExit(running.fake);
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
 
-  fake = await startFakeApiax(options);
+  const fake = (running.fake = await startFakeApiax(options));
   if (stopping) return closeAndExit(fake);
   process.stdout.write(`${envLines(fake, options.users?.[0]?.assertion).join('\n')}\n`);
-  process.stderr.write(
-    `apiax-fake: auth ${fake.issuer}, API ${fake.apiBaseUrl}, admin ${new URL('/__fake/stats', fake.issuer).href}\n`,
-  );
+  process.stderr.write(`apiax-fake: auth ${fake.issuer}, API ${fake.apiBaseUrl}, admin ${new URL('/__fake/stats', fake.issuer).href}\n`);
 }
 
 async function closeAndExit(fake: FakeApiax): Promise<void> {

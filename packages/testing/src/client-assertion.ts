@@ -146,9 +146,9 @@ function replayableUntil(claims: JWTPayload, nowMs: number): number | string {
     }
     return exp - now <= 0 ? 'Token is not active' : exp * 1000;
   }
-  if (iat! - ALLOWED_CLOCK_SKEW_SECONDS > now) return 'Token was issued in the future';
+  if (iat - ALLOWED_CLOCK_SKEW_SECONDS > now) return 'Token was issued in the future';
   if (Math.min(exp - now, MAX_ASSERTION_AGE_SECONDS) <= 0) return 'Token is not active';
-  if (now > iat! + MAX_ASSERTION_AGE_SECONDS) return 'Token was issued too far in the past to be used now';
+  if (now > iat + MAX_ASSERTION_AGE_SECONDS) return 'Token was issued too far in the past to be used now';
   return Math.min(exp, now + MAX_ASSERTION_AGE_SECONDS) * 1000;
 }
 

@@ -70,8 +70,6 @@ function validateFault(fault: unknown): asserts fault is FakeFault {
     case 'server-error':
       return;
     default:
-      throw new TypeError(
-        `fault.type must be 'html', 'server-error', 'delay' or 'drop', got ${String(candidate?.type)}`,
-      );
+      throw new TypeError(`fault.type must be 'html', 'server-error', 'delay' or 'drop', got ${String(candidate?.type)}`);
   }
 }

@@ -8,19 +8,13 @@ import { signAccessToken } from './keys.js';
 import type { IssuedTokens } from './sessions.js';
 
 /** A grant's result: the token response, or the Keycloak error; with the user concerned, for the log. */
-export type GrantOutcome =
-  | { status: 200; body: Record<string, unknown>; username?: string }
-  | { error: KeycloakError; username?: string };
+export type GrantOutcome = { status: 200; body: Record<string, unknown>; username?: string } | { error: KeycloakError; username?: string };
 
 /**
  * Runs the grant a token request asks for, in Keycloak's order of checks: grant type, duplicated parameters,
  * client authentication, then the grant itself. Counts it in the stats.
  */
-export async function runGrant(
-  context: FakeContext,
-  form: FormParameters,
-  grantType: string | undefined,
-): Promise<GrantOutcome> {
+export async function runGrant(context: FakeContext, form: FormParameters, grantType: string | undefined): Promise<GrantOutcome> {
   if (!grantType) return { error: keycloakErrors.missingGrantType };
   if (grantType !== 'password' && grantType !== 'refresh_token') {
     return { error: keycloakErrors.unsupportedGrantType };

@@ -20,12 +20,7 @@ export async function readBody(request: IncomingMessage): Promise<string> {
 }
 
 /** Sends a JSON answer. Token endpoint answers carry `Cache-Control: no-store` like Keycloak's. */
-export function sendJson(
-  response: ServerResponse,
-  status: number,
-  body: unknown,
-  headers: Record<string, string> = {},
-): void {
+export function sendJson(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   const payload = JSON.stringify(body);
   response.writeHead(status, {
     'content-type': 'application/json',
@@ -36,12 +31,7 @@ export function sendJson(
 }
 
 /** Sends a body of any type, or none. */
-export function sendRaw(
-  response: ServerResponse,
-  status: number,
-  body: string,
-  headers: Record<string, string> = {},
-): void {
+export function sendRaw(response: ServerResponse, status: number, body: string, headers: Record<string, string> = {}): void {
   response.writeHead(status, { 'content-length': Buffer.byteLength(body), ...headers });
   response.end(body);
 }

@@ -41,11 +41,7 @@ export const keycloakErrors = {
   unsupportedGrantType: error(400, 'unsupported_grant_type', 'Unsupported grant_type'),
   refreshTokenExpired: error(400, 'invalid_grant', 'Token is not active'),
   sessionNotActive: error(400, 'invalid_grant', 'Session not active'),
-  refreshTokenOfAnotherClient: error(
-    400,
-    'invalid_grant',
-    "Invalid refresh token. Token client and authorized client don't match",
-  ),
+  refreshTokenOfAnotherClient: error(400, 'invalid_grant', "Invalid refresh token. Token client and authorized client don't match"),
   refreshTokenReused: error(400, 'invalid_grant', 'Maximum allowed refresh token reuse exceeded'),
   invalidRefreshToken: error(400, 'invalid_grant', 'Invalid refresh token'),
   unknownError: error(500, 'unknown_error', 'For more on this error consult the server log.'),

@@ -11,14 +11,7 @@ import { closeServer, listen } from './http.js';
 import { realmKeys } from './keys.js';
 import { resolveOptions } from './options.js';
 import { SessionRegistry } from './sessions.js';
-import type {
-  FakeApiax,
-  FakeApiaxEnv,
-  FakeApiaxOptions,
-  FakeApiaxStats,
-  FakeFault,
-  FakeRequestLogEntry,
-} from './types.js';
+import type { FakeApiax, FakeApiaxEnv, FakeApiaxOptions, FakeApiaxStats, FakeFault, FakeRequestLogEntry } from './types.js';
 
 /** The request log keeps this many entries, so a long-running fake (the CLI) does not grow without bound. */
 const MAX_LOG_ENTRIES = 10_000;

@@ -11,11 +11,7 @@ import { verifyAccessToken } from './keys.js';
  * session. 204 also when the session is already gone (or the token expired: Keycloak does not check expiry
  * here); 400 `invalid_grant` for a token it never issued or one of another client.
  */
-export async function handleLogoutRequest(
-  context: FakeContext,
-  request: IncomingMessage,
-  response: ServerResponse,
-): Promise<void> {
+export async function handleLogoutRequest(context: FakeContext, request: IncomingMessage, response: ServerResponse): Promise<void> {
   const authenticated = await authenticatedForm(context, request, response, 'logout');
   if (!authenticated) return;
   const { form, client } = authenticated;
@@ -46,11 +42,7 @@ export async function handleLogoutRequest(
  * read (unknown, expired), as the RFC requires; 400 `invalid_request` "Unmatching clients" for a token of another
  * client, as Keycloak does (a 2FA client revoking through `client_id=integration-api` must see that here too).
  */
-export async function handleRevokeRequest(
-  context: FakeContext,
-  request: IncomingMessage,
-  response: ServerResponse,
-): Promise<void> {
+export async function handleRevokeRequest(context: FakeContext, request: IncomingMessage, response: ServerResponse): Promise<void> {
   const authenticated = await authenticatedForm(context, request, response, 'revoke');
   if (!authenticated) return;
   const { form, client } = authenticated;
@@ -76,11 +68,7 @@ export async function handleRevokeRequest(
  * Revokes `token` if this realm issued it to `clientId`. Answers the user concerned, if any, and whether the token
  * belongs to another client (then nothing is revoked).
  */
-async function revoke(
-  context: FakeContext,
-  token: string,
-  clientId: string,
-): Promise<{ username?: string; unmatchingClients?: true }> {
+async function revoke(context: FakeContext, token: string, clientId: string): Promise<{ username?: string; unmatchingClients?: true }> {
   const owner = context.sessions.sessionOfRefreshToken(token);
   if (owner) {
     const username = owner.session?.username;

@@ -10,11 +10,7 @@ import { NO_STORE, sendKeycloakError } from './keycloak-errors.js';
  * `POST {issuer}/protocol/openid-connect/token`: the password and refresh_token grants, with injected faults and
  * the configured latency applied first.
  */
-export async function handleTokenRequest(
-  context: FakeContext,
-  request: IncomingMessage,
-  response: ServerResponse,
-): Promise<void> {
+export async function handleTokenRequest(context: FakeContext, request: IncomingMessage, response: ServerResponse): Promise<void> {
   const form = parseForm(request, await readBody(request));
   const grantType = form.get('grant_type');
   const username = grantType === 'password' ? form.get('username') : undefined;

@@ -34,11 +34,14 @@ afterAll(() => {
 });
 
 /** Starts `apiax-fake` and reads its APIAX_* lines. */
-async function startCli(args: string[], lastLine = 'APIAX_PASSWORD='): Promise<{ child: ChildProcess; env: Record<string, string>; lines: string[] }> {
+async function startCli(
+  args: string[],
+  lastLine = 'APIAX_PASSWORD=',
+): Promise<{ child: ChildProcess; env: Record<string, string>; lines: string[] }> {
   const child = spawn(process.execPath, [join(buildDir, 'cli.js'), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   children.push(child);
   const lines: string[] = [];
-  const reader = createInterface({ input: child.stdout! });
+  const reader = createInterface({ input: child.stdout });
   await new Promise<void>((resolve, reject) => {
     child.once('exit', (code) => reject(new Error(`apiax-fake exited early with ${code}`)));
     reader.on('line', (line) => {
@@ -126,7 +129,7 @@ describe('apiax-fake command', () => {
     const child = spawn(process.execPath, [join(buildDir, 'cli.js'), '--port', 'abc'], { stdio: ['ignore', 'pipe', 'pipe'] });
     children.push(child);
     let stderr = '';
-    child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     expect(await exitOf(child)).toEqual({ code: 2, signal: null });
     expect(stderr).toContain('--port');
     expect(stderr).toContain('Usage: apiax-fake');
@@ -136,7 +139,10 @@ describe('apiax-fake command', () => {
     const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
     const keyFile = join(buildDir, 'client-public.pem');
     writeFileSync(keyFile, publicKey.export({ type: 'spki', format: 'pem' }));
-    const { child, env } = await startCli(['--users', 'corp:pw', '--assertion-key', keyFile, '--assertion-subject', 'MyCompany'], 'APIAX_ASSERTION_SUBJECT=');
+    const { child, env } = await startCli(
+      ['--users', 'corp:pw', '--assertion-key', keyFile, '--assertion-subject', 'MyCompany'],
+      'APIAX_ASSERTION_SUBJECT=',
+    );
     expect(env.APIAX_ASSERTION_SUBJECT).toBe('MyCompany');
     const login = (extra: Record<string, string>) =>
       fetch(env.APIAX_TOKEN_URL!, {
@@ -155,18 +161,24 @@ describe('apiax-fake command', () => {
       .setExpirationTime(now + 60)
       .setJti(randomUUID())
       .sign(privateKey);
-    const response = await login({ client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer', client_assertion: assertion });
+    const response = await login({
+      client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
+      client_assertion: assertion,
+    });
     expect(response.status).toBe(200);
     child.kill('SIGTERM');
     await exitOf(child);
   });
 
   it('--assertion-key without --assertion-subject, or an unreadable key file: exit code 2 and the usage', async () => {
-    for (const args of [['--assertion-key', join(buildDir, 'none.pem')], ['--assertion-key', join(buildDir, 'none.pem'), '--assertion-subject', 'S']]) {
+    for (const args of [
+      ['--assertion-key', join(buildDir, 'none.pem')],
+      ['--assertion-key', join(buildDir, 'none.pem'), '--assertion-subject', 'S'],
+    ]) {
       const child = spawn(process.execPath, [join(buildDir, 'cli.js'), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
       children.push(child);
       let stderr = '';
-      child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
       expect(await exitOf(child)).toEqual({ code: 2, signal: null });
       expect(stderr).toMatch(/--assertion-key/);
       expect(stderr).toContain('Usage: apiax-fake');

@@ -39,9 +39,30 @@ type Row = [
 ];
 
 const rows: Row[] = [
-  ['wrong password', undefined, (fake) => tokenRequest(fake, { ...PASSWORD_GRANT, password: 'wrong' }), 401, 'invalid_grant', 'Invalid user credentials'],
-  ['unknown user', undefined, (fake) => tokenRequest(fake, { ...PASSWORD_GRANT, username: 'nobody' }), 401, 'invalid_grant', 'Invalid user credentials'],
-  ['empty password', undefined, (fake) => tokenRequest(fake, { ...PASSWORD_GRANT, password: '' }), 401, 'invalid_grant', 'Invalid user credentials'],
+  [
+    'wrong password',
+    undefined,
+    (fake) => tokenRequest(fake, { ...PASSWORD_GRANT, password: 'wrong' }),
+    401,
+    'invalid_grant',
+    'Invalid user credentials',
+  ],
+  [
+    'unknown user',
+    undefined,
+    (fake) => tokenRequest(fake, { ...PASSWORD_GRANT, username: 'nobody' }),
+    401,
+    'invalid_grant',
+    'Invalid user credentials',
+  ],
+  [
+    'empty password',
+    undefined,
+    (fake) => tokenRequest(fake, { ...PASSWORD_GRANT, password: '' }),
+    401,
+    'invalid_grant',
+    'Invalid user credentials',
+  ],
   [
     'user locked by brute-force protection, with the right password',
     { bruteForce: { maxFailures: 2 } },
@@ -85,13 +106,35 @@ const rows: Row[] = [
     'unauthorized_client',
     'Invalid client or Invalid client credentials',
   ],
-  ['missing client_id', undefined, (fake) => tokenRequest(fake, { ...PASSWORD_GRANT, client_id: '' }), 400, 'invalid_client', 'Missing client_id parameter'],
-  ['missing username', undefined, (fake) => tokenRequest(fake, { ...PASSWORD_GRANT, username: '' }), 400, 'invalid_request', 'Missing parameter: username'],
-  ['missing grant_type', undefined, (fake) => tokenRequest(fake, { ...PASSWORD_GRANT, grant_type: '' }), 400, 'invalid_request', 'Missing form parameter: grant_type'],
+  [
+    'missing client_id',
+    undefined,
+    (fake) => tokenRequest(fake, { ...PASSWORD_GRANT, client_id: '' }),
+    400,
+    'invalid_client',
+    'Missing client_id parameter',
+  ],
+  [
+    'missing username',
+    undefined,
+    (fake) => tokenRequest(fake, { ...PASSWORD_GRANT, username: '' }),
+    400,
+    'invalid_request',
+    'Missing parameter: username',
+  ],
+  [
+    'missing grant_type',
+    undefined,
+    (fake) => tokenRequest(fake, { ...PASSWORD_GRANT, grant_type: '' }),
+    400,
+    'invalid_request',
+    'Missing form parameter: grant_type',
+  ],
   [
     'a JSON body (not a form)',
     undefined,
-    (fake) => fetch(fake.tokenEndpoint, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(PASSWORD_GRANT) }),
+    (fake) =>
+      fetch(fake.tokenEndpoint, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(PASSWORD_GRANT) }),
     400,
     'invalid_request',
     'Missing form parameter: grant_type',
@@ -99,12 +142,20 @@ const rows: Row[] = [
   [
     'a parameter sent twice',
     undefined,
-    (fake) => postForm(fake.tokenEndpoint, {}, { body: 'grant_type=password&client_id=integration-api&username=demo&username=x&password=demo' }),
+    (fake) =>
+      postForm(fake.tokenEndpoint, {}, { body: 'grant_type=password&client_id=integration-api&username=demo&username=x&password=demo' }),
     400,
     'invalid_request',
     'duplicated parameter',
   ],
-  ['unsupported grant type', undefined, (fake) => tokenRequest(fake, { ...PASSWORD_GRANT, grant_type: 'client_credentials' }), 400, 'unsupported_grant_type', 'Unsupported grant_type'],
+  [
+    'unsupported grant type',
+    undefined,
+    (fake) => tokenRequest(fake, { ...PASSWORD_GRANT, grant_type: 'client_credentials' }),
+    400,
+    'unsupported_grant_type',
+    'Unsupported grant_type',
+  ],
   [
     'missing refresh token',
     undefined,
@@ -138,7 +189,10 @@ const rows: Row[] = [
     undefined,
     async (fake) => {
       const { body } = await login(fake);
-      const logout = await postForm(`${fake.issuer}/protocol/openid-connect/logout`, { client_id: CLIENT_ID, refresh_token: body.refresh_token });
+      const logout = await postForm(`${fake.issuer}/protocol/openid-connect/logout`, {
+        client_id: CLIENT_ID,
+        refresh_token: body.refresh_token,
+      });
       expect(logout.status).toBe(204);
       return refreshRequest(fake, body.refresh_token);
     },

@@ -123,12 +123,7 @@ export function signAssertion(
  * Asserts a Keycloak error answer in full: the status, a JSON body of exactly `error` and `error_description`, and
  * `Cache-Control: no-store`.
  */
-export async function expectKeycloakError(
-  response: Response,
-  status: number,
-  error: string,
-  description: string,
-): Promise<void> {
+export async function expectKeycloakError(response: Response, status: number, error: string, description: string): Promise<void> {
   expect({
     status: response.status,
     contentType: response.headers.get('content-type'),

@@ -38,7 +38,16 @@ describe('startFakeApiax options', () => {
     ['empty users', { users: [] }, /^users/],
     ['a user without username', { users: [{ username: '', password: 'x' }] }, /users\[0\]\.username/],
     ['a user without password', { users: [{ username: 'a' } as never] }, /users\[0\]\.password/],
-    ['duplicated users', { users: [{ username: 'a', password: 'x' }, { username: 'a', password: 'y' }] }, /users\[1\]\.username/],
+    [
+      'duplicated users',
+      {
+        users: [
+          { username: 'a', password: 'x' },
+          { username: 'a', password: 'y' },
+        ],
+      },
+      /users\[1\]\.username/,
+    ],
     ['a zero token lifetime', { accessTokenLifetimeSeconds: 0 }, /accessTokenLifetimeSeconds/],
     ['a fractional session max', { ssoSessionMaxSeconds: 1.5 }, /ssoSessionMaxSeconds/],
     ['a negative idle', { ssoSessionIdleSeconds: -1 }, /ssoSessionIdleSeconds/],

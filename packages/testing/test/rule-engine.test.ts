@@ -11,7 +11,9 @@ describe('rule engine API', () => {
       regimes: ['CAN', 'CHE'],
     });
     expect(response.status).toBe(200);
-    const body = (await response.json()) as { results: { regime: string; results: { path: string; actions: Record<string, unknown>[] }[] }[] };
+    const body = (await response.json()) as {
+      results: { regime: string; results: { path: string; actions: Record<string, unknown>[] }[] }[];
+    };
     expect(body.results.map((result) => result.regime)).toEqual(['CAN', 'CHE']);
     expect(body.results[0]!.results[0]!.path).toContain('Custody and Payment Services');
     for (const result of body.results) {

@@ -44,7 +44,11 @@ describe('no secret in the request log, stats or admin endpoints', () => {
 
     // 2FA: login, refresh and logout, each with a fresh assertion; then a replayed one.
     const twoFactor = (fields: Record<string, string>, assertion: string) =>
-      postForm(`${oidc}/${fields.grant_type ? 'token' : 'logout'}`, { ...fields, client_assertion_type: JWT_BEARER, client_assertion: assertion });
+      postForm(`${oidc}/${fields.grant_type ? 'token' : 'logout'}`, {
+        ...fields,
+        client_assertion_type: JWT_BEARER,
+        client_assertion: assertion,
+      });
     const corp = (await (
       await twoFactor({ grant_type: 'password', username: 'corp', password: CANARY_PASSWORD }, await corpAssertion(fake, secrets))
     ).json()) as Record<string, string>;

@@ -23,7 +23,9 @@ describe('SessionRegistry (Keycloak’s session model, pure over time)', () => {
         fc.array(fc.integer({ min: 0, max: 200_000 }), { maxLength: 30 }),
         ({ lifetime, max, idleExtra }, steps) => {
           // Idle at least as long as Max: only Session Max can end the session here.
-          const registry = new SessionRegistry(settings({ accessTokenLifetimeSeconds: lifetime, ssoSessionMaxSeconds: max, ssoSessionIdleSeconds: max + idleExtra }));
+          const registry = new SessionRegistry(
+            settings({ accessTokenLifetimeSeconds: lifetime, ssoSessionMaxSeconds: max, ssoSessionIdleSeconds: max + idleExtra }),
+          );
           const first = registry.login('demo', 'integration-api', START);
           expect(first.refreshExpiresIn).toBe(max);
           expect(first.expiresIn).toBe(Math.min(lifetime, max));

@@ -15,9 +15,7 @@ beforeAll(() => {
 
 type PublicKeyInput = NonNullable<FakeUser['assertion']>['publicKey'];
 
-function twoFactorUser(
-  publicKey: PublicKeyInput = customerKey.publicKey.export({ type: 'spki', format: 'pem' }) as string,
-): FakeUser {
+function twoFactorUser(publicKey: PublicKeyInput = customerKey.publicKey.export({ type: 'spki', format: 'pem' }) as string): FakeUser {
   return { username: 'corp', password: 'corp-pass', assertion: { publicKey, subject: SUBJECT } };
 }
 
@@ -76,7 +74,13 @@ describe('2FA: password + signed client assertion', () => {
 
   it('honours a registered issuer different from the subject', async () => {
     const fake = await startFake({
-      users: [{ username: 'corp', password: 'corp-pass', assertion: { publicKey: customerKey.publicKey, subject: SUBJECT, issuer: 'corp-issuer' } }],
+      users: [
+        {
+          username: 'corp',
+          password: 'corp-pass',
+          assertion: { publicKey: customerKey.publicKey, subject: SUBJECT, issuer: 'corp-issuer' },
+        },
+      ],
     });
     expect((await login2fa(fake)).body).toEqual(rejected('Issuer mismatch. The issuer should match the registered issuer'));
     expect((await login2fa(fake, { iss: 'corp-issuer' })).status).toBe(200);
@@ -184,12 +188,22 @@ describe('2FA: password + signed client assertion', () => {
     const fake = await startFake({ users: [twoFactorUser()] });
     const saml = 'urn:ietf:params:oauth:client-assertion-type:saml2-bearer';
     const response = await corpPasswordGrant(fake, { client_assertion_type: saml, client_assertion: await freshAssertion(fake) });
-    await expectKeycloakError(response, 400, 'invalid_client', `Parameter client_assertion_type has value '${saml}' but expected is '${JWT_BEARER}'`);
+    await expectKeycloakError(
+      response,
+      400,
+      'invalid_client',
+      `Parameter client_assertion_type has value '${saml}' but expected is '${JWT_BEARER}'`,
+    );
   });
 
   it('refuses the 2FA subject as a client_id without an assertion', async () => {
     const fake = await startFake({ users: [twoFactorUser()] });
-    await expectKeycloakError(await corpPasswordGrant(fake, { client_id: SUBJECT }), 400, 'invalid_client', 'Parameter client_assertion_type is missing');
+    await expectKeycloakError(
+      await corpPasswordGrant(fake, { client_id: SUBJECT }),
+      400,
+      'invalid_client',
+      'Parameter client_assertion_type is missing',
+    );
   });
 
   it('refuses a 2FA user logging in through the 1FA client (the second factor is missing)', async () => {
@@ -199,7 +213,11 @@ describe('2FA: password + signed client assertion', () => {
 
   it('checks the password too: a valid assertion with a wrong password is invalid_grant, counted by brute-force protection', async () => {
     const fake = await startFake({ users: [twoFactorUser()], bruteForce: { maxFailures: 1 } });
-    const response = await corpPasswordGrant(fake, { password: 'wrong', client_assertion_type: JWT_BEARER, client_assertion: await freshAssertion(fake) });
+    const response = await corpPasswordGrant(fake, {
+      password: 'wrong',
+      client_assertion_type: JWT_BEARER,
+      client_assertion: await freshAssertion(fake),
+    });
     await expectKeycloakError(response, 401, 'invalid_grant', 'Invalid user credentials');
     expect(fake.isLocked('corp')).toBe(true);
   });

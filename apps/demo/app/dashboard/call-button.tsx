@@ -4,7 +4,17 @@ import { useState, useTransition } from 'react';
 import type { CallResult } from '../../lib/dashboard-types.js';
 
 /** A button that runs a server action calling the rule engine, and the line that shows how it went. */
-export function CallButton({ label, run, onDone, testId }: { label: string; run: () => Promise<CallResult>; onDone: () => void; testId: string }) {
+export function CallButton({
+  label,
+  run,
+  onDone,
+  testId,
+}: {
+  label: string;
+  run: () => Promise<CallResult>;
+  onDone: () => void;
+  testId: string;
+}) {
   const [result, setResult] = useState<CallResult | null>(null);
   const [pending, startTransition] = useTransition();
   const click = (): void => {

@@ -8,7 +8,11 @@ export function CountdownRing({ remainingMs, lifetimeMs, testId }: { remainingMs
   const fraction = remainingMs === null ? 0 : Math.min(1, Math.max(0, remainingMs / lifetimeMs));
   const tone = remainingMs === null ? 'none' : remainingMs <= 0 ? 'dead' : fraction < 0.25 ? 'low' : 'good';
   return (
-    <div className={`ring ring--${tone}`} role="img" aria-label={remainingMs === null ? 'no access token' : `access token: ${formatClock(remainingMs)} left`}>
+    <div
+      className={`ring ring--${tone}`}
+      role="img"
+      aria-label={remainingMs === null ? 'no access token' : `access token: ${formatClock(remainingMs)} left`}
+    >
       <svg viewBox="0 0 120 120" aria-hidden="true">
         <circle className="ring__track" cx="60" cy="60" r={RADIUS} />
         <circle

@@ -31,7 +31,9 @@ export function Dashboard({ initial }: { initial: DashboardData }) {
           <h1>
             apiax-auth <span className="muted">· live token dashboard</span>
           </h1>
-          <p className="muted">Three apps, three adapters, one rule engine. Tokens stay on the servers; this page only sees their status.</p>
+          <p className="muted">
+            Three apps, three adapters, one rule engine. Tokens stay on the servers; this page only sees their status.
+          </p>
         </div>
         <div className="top__badges">
           <span className={`badge badge--${data.mode}`} data-testid="mode">

@@ -83,7 +83,11 @@ export function ResiliencePanel({ fake, onDone }: { fake: FakeView | null; onDon
           </li>
         ))}
       </ul>
-      <p className={`outcome${outcome === null ? '' : outcome.ok ? ' outcome--ok' : ' outcome--fail'}`} data-testid="control-outcome" aria-live="polite">
+      <p
+        className={`outcome${outcome === null ? '' : outcome.ok ? ' outcome--ok' : ' outcome--fail'}`}
+        data-testid="control-outcome"
+        aria-live="polite"
+      >
         {outcome?.message ?? ''}
       </p>
       <h3>Fake Apiax saw</h3>

@@ -14,8 +14,17 @@ export function SessionBar({ remainingMs, sessionMaxMs, testId }: { remainingMs:
           {share === null ? 'no session' : `${formatDuration(remainingMs ?? 0)} left · ${Math.round(share * 100)}%`}
         </span>
       </div>
-      <div className="session__track" role="progressbar" aria-valuemin={0} aria-valuemax={100} aria-valuenow={share === null ? 0 : Math.round(share * 100)}>
-        <div className={`session__fill${share !== null && share < 0.2 ? ' session__fill--low' : ''}`} style={{ width: `${(share ?? 0) * 100}%` }} />
+      <div
+        className="session__track"
+        role="progressbar"
+        aria-valuemin={0}
+        aria-valuemax={100}
+        aria-valuenow={share === null ? 0 : Math.round(share * 100)}
+      >
+        <div
+          className={`session__fill${share !== null && share < 0.2 ? ' session__fill--low' : ''}`}
+          style={{ width: `${(share ?? 0) * 100}%` }}
+        />
       </div>
       <p className="session__scale">of {formatDuration(sessionMaxMs)}, counted from the login</p>
     </div>

@@ -23,7 +23,7 @@ export function TelemetryPanel() {
       }
     };
     void poll();
-    const timer = setInterval(poll, POLL_MS);
+    const timer = setInterval(() => void poll(), POLL_MS);
     return () => {
       stopped = true;
       clearInterval(timer);
@@ -37,7 +37,11 @@ export function TelemetryPanel() {
       ) : (
         <ol>
           {spans.map((span) => (
-            <li key={`${span.traceId}-${span.startedAt}-${span.name}`} data-testid="telemetry-span" className={span.failed ? 'event event--error' : 'event'}>
+            <li
+              key={`${span.traceId}-${span.startedAt}-${span.name}`}
+              data-testid="telemetry-span"
+              className={span.failed ? 'event event--error' : 'event'}
+            >
               <time dateTime={new Date(span.startedAt).toISOString()} suppressHydrationWarning>
                 {formatTimeOfDay(span.startedAt)}
               </time>

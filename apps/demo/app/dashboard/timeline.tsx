@@ -15,7 +15,13 @@ export function Timeline({ events }: { events: DemoEvent[] }) {
       ) : (
         <ol>
           {events.map((event) => (
-            <li key={event.id} className={`event event--${event.kind}`} data-testid="timeline-event" data-kind={event.kind} data-source={event.source}>
+            <li
+              key={event.id}
+              className={`event event--${event.kind}`}
+              data-testid="timeline-event"
+              data-kind={event.kind}
+              data-source={event.source}
+            >
               <time dateTime={new Date(event.at).toISOString()} suppressHydrationWarning>
                 {formatTimeOfDay(event.at)}
               </time>

@@ -29,16 +29,12 @@ const APIAX_VARIABLE = /^APIAX_/;
  * The environment of the three apps. In fake mode every `APIAX_*` variable comes from the fake, so a
  * stray `APIAX_ISSUER` or `APIAX_ASSERTION_KEY` in the user's shell cannot send the demo elsewhere.
  */
-export function appEnvironment(
-  baseEnv: Environment,
-  mode: DemoMode,
-  fake: { env: FakeApiaxEnv; adminUrl: string } | null,
-): Environment {
+export function appEnvironment(baseEnv: Environment, mode: DemoMode, fake: { env: FakeApiaxEnv; adminUrl: string } | null): Environment {
   const env: Environment = { ...baseEnv, NEXT_TELEMETRY_DISABLED: '1' };
   if (mode === 'fake') {
     if (fake === null) throw new Error('fake mode needs the embedded fake');
     for (const name of Object.keys(env)) if (APIAX_VARIABLE.test(name)) delete env[name];
-    for (const [name, value] of Object.entries(fake.env)) if (value !== undefined) env[name] = value;
+    for (const [name, value] of Object.entries(fake.env) as Array<[string, string | undefined]>) if (value !== undefined) env[name] = value;
     env[DEMO_ENV.fakeAdminUrl] = fake.adminUrl;
   } else {
     delete env[DEMO_ENV.fakeAdminUrl];

@@ -15,11 +15,6 @@ export interface AppSnapshot {
   events: DemoEvent[];
 }
 
-export function takeSnapshot(
-  adapter: AdapterName,
-  auth: Pick<ApiaxAuth, 'status'>,
-  clock: DemoClock,
-  log: AuthEventLog,
-): AppSnapshot {
+export function takeSnapshot(adapter: AdapterName, auth: Pick<ApiaxAuth, 'status'>, clock: DemoClock, log: AuthEventLog): AppSnapshot {
   return { adapter, status: auth.status(), now: clock.now(), clockOffsetMs: clock.offsetMs, events: log.events() };
 }

@@ -56,9 +56,7 @@ export function recordAuthEvents(
 export function describeTokenEvent(event: ApiaxTokenEvent, now: number): Omit<DemoEvent, 'id' | 'source' | 'at'> {
   const lifetimes = [
     `access token valid ${formatDuration(event.accessTokenExpiresAt - now)}`,
-    event.refreshTokenExpiresAt === null
-      ? 'session end unknown'
-      : `session ends in ${formatDuration(event.refreshTokenExpiresAt - now)}`,
+    event.refreshTokenExpiresAt === null ? 'session end unknown' : `session ends in ${formatDuration(event.refreshTokenExpiresAt - now)}`,
   ].join(' · ');
   if (event.grant === 'store') return { kind: 'adopted', title: 'Token adopted from the store', detail: lifetimes };
   if (event.grant === 'password') {

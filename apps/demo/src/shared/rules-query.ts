@@ -33,7 +33,7 @@ function collectActions(body: unknown): unknown[] | null {
   for (const result of body.results) {
     if (!isRecord(result) || !Array.isArray(result.results)) continue;
     for (const inner of result.results) {
-      if (isRecord(inner) && Array.isArray(inner.actions)) actions.push(...inner.actions);
+      if (isRecord(inner) && Array.isArray(inner.actions)) actions.push(...(inner.actions as unknown[]));
     }
   }
   return actions;

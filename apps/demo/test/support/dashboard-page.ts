@@ -9,9 +9,13 @@ export async function callThrough(page: Page, call: 'next-call' | 'express-call'
   const result = page.getByTestId(`${call}-result`);
   const previous = await result.getAttribute('data-at');
   await page.getByTestId(`${call}-button`).click();
-  await eventually(`a new result of ${call}`, async () => {
-    const at = await result.getAttribute('data-at');
-    return at !== null && at !== previous;
-  }, 60_000);
+  await eventually(
+    `a new result of ${call}`,
+    async () => {
+      const at = await result.getAttribute('data-at');
+      return at !== null && at !== previous;
+    },
+    60_000,
+  );
   return (await result.textContent()) ?? '';
 }

@@ -23,11 +23,18 @@ export async function callCommand(context: ClientContext, request: CallRequest):
   const method = request.method.toUpperCase();
   const response = await withClient(context, async (auth) => {
     const answer = await auth.fetch(request.target, { method, headers, ...(body === undefined ? {} : { body }) });
-    return { status: answer.status, statusText: answer.statusText, type: answer.headers.get('content-type') ?? '', bytes: Buffer.from(await answer.arrayBuffer()) };
+    return {
+      status: answer.status,
+      statusText: answer.statusText,
+      type: answer.headers.get('content-type') ?? '',
+      bytes: Buffer.from(await answer.arrayBuffer()),
+    };
   });
   context.io.stdout.write(render(response.bytes, response.type, context.io.stdout.isTTY === true));
   if (response.status < 400) return 0;
-  context.io.stderr.write(`apiax: http_error: HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ''} from ${method} ${request.target}\n`);
+  context.io.stderr.write(
+    `apiax: http_error: HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ''} from ${method} ${request.target}\n`,
+  );
   return 1;
 }
 
@@ -42,7 +49,10 @@ async function readBody(data: string, io: CliIo): Promise<Buffer> {
   try {
     return await readFile(data.slice(1));
   } catch (error) {
-    throw new CliFailure('data_file_unreadable', `cannot read --data file ${data.slice(1)} (${(error as { code?: string }).code ?? 'error'})`);
+    throw new CliFailure(
+      'data_file_unreadable',
+      `cannot read --data file ${data.slice(1)} (${(error as { code?: string }).code ?? 'error'})`,
+    );
   }
 }
 

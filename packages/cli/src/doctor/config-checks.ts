@@ -43,6 +43,9 @@ export function checkVariables(env: Environment, list: Checklist, noCache: boole
 export function resolveEndpoints(env: Environment): Endpoints | null {
   const pick = (name: string) => (set(env, name) ? env[name]!.trim() : undefined);
   const issuer = (pick('APIAX_ISSUER') ?? DEFAULT_ISSUER).replace(/\/+$/, '');
-  const endpoints = { tokenEndpoint: pick('APIAX_TOKEN_URL') ?? `${issuer}/protocol/openid-connect/token`, apiBaseUrl: pick('APIAX_API_URL') ?? DEFAULT_API_URL };
+  const endpoints = {
+    tokenEndpoint: pick('APIAX_TOKEN_URL') ?? `${issuer}/protocol/openid-connect/token`,
+    apiBaseUrl: pick('APIAX_API_URL') ?? DEFAULT_API_URL,
+  };
   return URL.canParse(endpoints.tokenEndpoint) && URL.canParse(endpoints.apiBaseUrl) ? endpoints : null;
 }

@@ -10,7 +10,8 @@ export function checkAssertionKey(env: Environment, list: Checklist): void {
     list.line('·', '2FA', 'not configured: logins use the password alone');
     return;
   }
-  if (subject === '') list.line('✗', '2FA subject', 'APIAX_ASSERTION_KEY is set but APIAX_ASSERTION_SUBJECT is not (Apiax support gives you the subject)');
+  if (subject === '')
+    list.line('✗', '2FA subject', 'APIAX_ASSERTION_KEY is set but APIAX_ASSERTION_SUBJECT is not (Apiax support gives you the subject)');
   else list.line('✓', '2FA subject', 'set');
   if (pem === '') {
     list.line('✗', '2FA key', 'APIAX_ASSERTION_SUBJECT is set but APIAX_ASSERTION_KEY is not');

@@ -21,7 +21,8 @@ export async function checkLogin(context: ClientContext, list: Checklist): Promi
     await auth.getAccessToken();
     const { grants } = auth.status();
     if (grants.password > 0) list.line('✓', 'login', 'the credentials were accepted (one password grant)');
-    else if (grants.refresh > 0) list.line('✓', 'login', 'the cached session was refreshed; the password was not sent (apiax doctor --no-cache sends it once)');
+    else if (grants.refresh > 0)
+      list.line('✓', 'login', 'the cached session was refreshed; the password was not sent (apiax doctor --no-cache sends it once)');
     else list.line('✓', 'login', 'a cached session is valid; the password was not sent (apiax doctor --no-cache sends it once)');
   } catch (error) {
     const code = error instanceof ApiaxAuthError ? error.code : 'internal_error';

@@ -1,6 +1,6 @@
 import { lookup } from 'node:dns/promises';
 import { connect as connectTcp, isIP } from 'node:net';
-import { connect as connectTls, type TLSSocket } from 'node:tls';
+import { connect as connectTls } from 'node:tls';
 import type { Checklist } from './checklist.js';
 
 /** One network step's time budget: a check that hangs says so instead of hanging doctor. */
@@ -34,13 +34,17 @@ export async function checkReachability(label: string, url: URL, list: Checklist
   }
   try {
     const socket = await connectOnce(() => connectTls({ host, port, ...(isIP(host) ? {} : { servername: host }) }), 'secureConnect');
-    const validTo = (socket as TLSSocket).getPeerCertificate().valid_to;
+    const validTo = socket.getPeerCertificate().valid_to;
     const days = Math.floor((Date.parse(validTo) - Date.now()) / 86_400_000);
-    list.line('✓', `TLS ${label}`, `${(socket as TLSSocket).getProtocol() ?? 'TLS'}, certificate valid for ${host}, expires in ${days} days`);
+    list.line('✓', `TLS ${label}`, `${socket.getProtocol() ?? 'TLS'}, certificate valid for ${host}, expires in ${days} days`);
     socket.destroy();
     return true;
   } catch (error) {
-    list.line('✗', `TLS ${label}`, `${codeOf(error)}: the certificate is not trusted; behind a TLS-inspecting proxy, set NODE_EXTRA_CA_CERTS to its CA file`);
+    list.line(
+      '✗',
+      `TLS ${label}`,
+      `${codeOf(error)}: the certificate is not trusted; behind a TLS-inspecting proxy, set NODE_EXTRA_CA_CERTS to its CA file`,
+    );
     return false;
   }
 }
@@ -69,14 +73,18 @@ export async function checkClockSkew(tokenEndpoint: string, twoFactor: boolean, 
   const skewSeconds = (local - server) / 1000;
   const shown = `${skewSeconds >= 0 ? '+' : ''}${skewSeconds.toFixed(1)} s against the token endpoint's Date header`;
   if (Math.abs(skewSeconds) <= 5) list.line('✓', 'clock skew', shown);
-  else if (twoFactor && Math.abs(skewSeconds) > 30) list.line('✗', 'clock skew', `${shown}: 2FA assertions live 60 s; sync your clock (NTP)`);
+  else if (twoFactor && Math.abs(skewSeconds) > 30)
+    list.line('✗', 'clock skew', `${shown}: 2FA assertions live 60 s; sync your clock (NTP)`);
   else list.line('!', 'clock skew', `${shown}: sync your clock (NTP)`);
 }
 
-function connectOnce<S extends { once(event: string, listener: (...args: never[]) => void): unknown; destroy(): void; setTimeout(ms: number, cb: () => void): unknown }>(
-  open: () => S,
-  readyEvent: string,
-): Promise<S> {
+function connectOnce<
+  S extends {
+    once(event: string, listener: (...args: never[]) => void): unknown;
+    destroy(): void;
+    setTimeout(ms: number, cb: () => void): unknown;
+  },
+>(open: () => S, readyEvent: string): Promise<S> {
   return new Promise((resolve, reject) => {
     const socket = open();
     socket.setTimeout(STEP_TIMEOUT_MS, () => {
@@ -95,7 +103,9 @@ function connectOnce<S extends { once(event: string, listener: (...args: never[]
 function withTimeout<T>(promise: Promise<T>, what: string): Promise<T> {
   return Promise.race([
     promise,
-    new Promise<never>((_, reject) => setTimeout(() => reject(Object.assign(new Error(`${what} timed out`), { code: 'ETIMEDOUT' })), STEP_TIMEOUT_MS).unref()),
+    new Promise<never>((_, reject) =>
+      setTimeout(() => reject(Object.assign(new Error(`${what} timed out`), { code: 'ETIMEDOUT' })), STEP_TIMEOUT_MS).unref(),
+    ),
   ]);
 }
 

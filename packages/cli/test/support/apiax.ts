@@ -58,7 +58,12 @@ export function apiax(args: string[], env: Record<string, string>, stdin?: strin
 /** No canary secret (and no token, unless allowed on stdout) in what a run printed, in plain or base64 form. */
 export function expectNoSecrets(run: ApiaxRun, secrets: string[]): void {
   for (const secret of secrets) {
-    for (const form of [secret, Buffer.from(secret).toString('base64'), Buffer.from(secret).toString('base64url'), encodeURIComponent(secret)]) {
+    for (const form of [
+      secret,
+      Buffer.from(secret).toString('base64'),
+      Buffer.from(secret).toString('base64url'),
+      encodeURIComponent(secret),
+    ]) {
       expect(run.stdout).not.toContain(form);
       expect(run.stderr).not.toContain(form);
     }

@@ -32,7 +32,10 @@ export default function setup(project: TestProject): () => void {
   }
   writeFileSync(join(consumer, 'package.json'), JSON.stringify({ name: 'apiax-cli-consumer', private: true }));
   const files = readdirSync(tarballs).map((file) => join(tarballs, file));
-  execFileSync('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error', ...files], { cwd: consumer, stdio: ['ignore', 'ignore', 'inherit'] });
+  execFileSync('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error', ...files], {
+    cwd: consumer,
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
   project.provide('apiaxBin', join(consumer, 'node_modules', '.bin', 'apiax'));
   return () => rmSync(work!, { recursive: true, force: true });
 }
@@ -40,7 +43,9 @@ export default function setup(project: TestProject): () => void {
 /** Under turbo, `build` ran before `test`; a direct `vitest run` after an edit recompiles what changed. */
 function buildIfStale(dir: string): void {
   const built = join(dir, 'dist', 'index.js');
-  const newestSource = Math.max(...readdirSync(join(dir, 'src'), { recursive: true, encoding: 'utf8' }).map((file) => statSync(join(dir, 'src', file)).mtimeMs));
+  const newestSource = Math.max(
+    ...readdirSync(join(dir, 'src'), { recursive: true, encoding: 'utf8' }).map((file) => statSync(join(dir, 'src', file)).mtimeMs),
+  );
   let builtAt = 0;
   try {
     builtAt = statSync(built).mtimeMs;

@@ -27,7 +27,10 @@ export async function installPackageIntoFixture(): Promise<string> {
   // The CommonJS twin of the plain-Node entry comes from the package's build (`test` runs after `build`).
   for (const file of ['node.cjs', 'node.d.cts']) await copyFile(join(PACKAGE_DIR, 'dist', file), join(target, 'dist', file));
   const { name, version, type, main, types, exports, sideEffects, dependencies } = manifest;
-  await writeFile(join(target, 'package.json'), JSON.stringify({ name, version, type, main, types, exports, sideEffects, dependencies }, null, 2));
+  await writeFile(
+    join(target, 'package.json'),
+    JSON.stringify({ name, version, type, main, types, exports, sideEffects, dependencies }, null, 2),
+  );
   return target;
 }
 

@@ -14,7 +14,19 @@ export default function buildForChildren(): void {
   const packageRoot = fileURLToPath(new URL('../../', import.meta.url));
   execFileSync(
     process.execPath,
-    [tsc, '-p', 'tsconfig.build.json', '--outDir', CHILD_BUILD_DIR, '--declaration', 'false', '--declarationMap', 'false', '--sourceMap', 'false'],
+    [
+      tsc,
+      '-p',
+      'tsconfig.build.json',
+      '--outDir',
+      CHILD_BUILD_DIR,
+      '--declaration',
+      'false',
+      '--declarationMap',
+      'false',
+      '--sourceMap',
+      'false',
+    ],
     { cwd: packageRoot, stdio: 'inherit' },
   );
 }

@@ -58,7 +58,7 @@ export class FleetInstance {
   request<T>(type: string, payload: Record<string, unknown> = {}): Promise<T> {
     const id = this.#nextId++;
     return new Promise<T>((resolve, reject) => {
-      this.#pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
+      this.#pending.set(id, { resolve: resolve, reject });
       this.#child.send({ ...payload, type, id });
     });
   }

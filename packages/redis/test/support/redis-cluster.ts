@@ -37,9 +37,24 @@ export async function startRedisCluster(masters = 3): Promise<RedisCluster> {
       const child = spawn(
         '/usr/bin/redis-server',
         [
-          '--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--loglevel', 'warning',
-          '--cluster-enabled', 'yes', '--cluster-config-file', join(dir, `nodes-${port}.conf`), '--cluster-node-timeout', '2000',
-          '--dir', dir,
+          '--port',
+          String(port),
+          '--bind',
+          '127.0.0.1',
+          '--save',
+          '',
+          '--appendonly',
+          'no',
+          '--loglevel',
+          'warning',
+          '--cluster-enabled',
+          'yes',
+          '--cluster-config-file',
+          join(dir, `nodes-${port}.conf`),
+          '--cluster-node-timeout',
+          '2000',
+          '--dir',
+          dir,
         ],
         { stdio: 'ignore' },
       );
@@ -47,7 +62,14 @@ export async function startRedisCluster(masters = 3): Promise<RedisCluster> {
       nodes.push({ host: '127.0.0.1', port });
       await waitUntilAnswering(port, child);
     }
-    await run('/usr/bin/redis-cli', ['--cluster', 'create', ...nodes.map((node) => `127.0.0.1:${node.port}`), '--cluster-replicas', '0', '--cluster-yes']);
+    await run('/usr/bin/redis-cli', [
+      '--cluster',
+      'create',
+      ...nodes.map((node) => `127.0.0.1:${node.port}`),
+      '--cluster-replicas',
+      '0',
+      '--cluster-yes',
+    ]);
     await waitForClusterOk(nodes);
     return { nodes, stop };
   } catch (error) {

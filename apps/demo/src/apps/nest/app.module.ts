@@ -18,11 +18,7 @@ export class AppModule {
       // logoutOnShutdown: a demo run should not leave sessions behind on the real Apiax.
       imports: [ApiaxAuthModule.forRoot({ isGlobal: true, logoutOnShutdown: true, ...demoClientOptions(clock, mode) })],
       controllers: [RulesController, DemoStatusController, ...(mode === 'fake' ? [DemoClockController] : [])],
-      providers: [
-        { provide: DEMO_CLOCK, useValue: clock },
-        { provide: APP_FILTER, useClass: ApiaxExceptionFilter },
-        AuthTimeline,
-      ],
+      providers: [{ provide: DEMO_CLOCK, useValue: clock }, { provide: APP_FILTER, useClass: ApiaxExceptionFilter }, AuthTimeline],
     };
   }
 }

@@ -11,9 +11,7 @@ export function evalQuery(regime: string) {
 export const JSON_HEADERS = { 'content-type': 'application/json' };
 
 /** What the browser may see of an evaluation: rule data only. */
-export type RuleSummary =
-  | { ok: true; paths: string[]; descriptions: string[] }
-  | { ok: false; code: string };
+export type RuleSummary = { ok: true; paths: string[]; descriptions: string[] } | { ok: false; code: string };
 
 interface EvalResponse {
   results?: { results?: { path?: string; actions?: { description?: string }[] }[] }[];
