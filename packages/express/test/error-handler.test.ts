@@ -1,7 +1,7 @@
 import type { ErrorRequestHandler } from 'express';
 import { describe, expect, it } from 'vitest';
 import { ApiaxAuthError, apiaxErrorHandler, toProblemDetails, type ApiaxAuthErrorCode } from '../src/index.js';
-import { canary, expressVersions, listen, route } from './helpers.js';
+import { canary, expressVersions, listen, route } from './support/helpers.js';
 
 const expectedStatus: Record<ApiaxAuthErrorCode, number> = {
   unreachable: 503,

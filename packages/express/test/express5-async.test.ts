@@ -1,7 +1,7 @@
 import express, { type ErrorRequestHandler } from 'express';
 import { describe, expect, it } from 'vitest';
 import { ApiaxAuthError } from '../src/index.js';
-import { apiaxAuthFor, canary, listen, startFake } from './helpers.js';
+import { apiaxAuthFor, canary, listen, startFake } from './support/helpers.js';
 
 // Express 5 routes a rejected async handler to the error handlers by itself: no wrapper, no apiaxErrorHandler.
 describe('Express 5 without apiaxErrorHandler()', () => {

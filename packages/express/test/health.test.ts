@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { apiaxHealth } from '../src/index.js';
-import { apiaxAuthFor, expressVersions, listen, startFake } from './helpers.js';
+import { apiaxAuthFor, expressVersions, listen, startFake } from './support/helpers.js';
 
 describe.each(expressVersions)('apiaxHealth ($version)', ({ express }) => {
   it('answers 200 while up, without a login; 503 once down, with no secret', async () => {

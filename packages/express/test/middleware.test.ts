@@ -1,7 +1,7 @@
 import { createTestClock } from '@apiax-auth/testing';
 import { describe, expect, it, vi } from 'vitest';
 import { ApiaxAuthError, apiaxErrorHandler } from '../src/index.js';
-import { apiaxAuthFor, captureLogger, canary, evalQuery, expressVersions, listen, postJson, route, startFake } from './helpers.js';
+import { apiaxAuthFor, captureLogger, canary, evalQuery, expressVersions, listen, postJson, route, startFake } from './support/helpers.js';
 
 describe.each(expressVersions)('apiaxAuth() on $version', ({ express }) => {
   /** The README's example: a route forwarding a JSON body to the rule engine. */

@@ -2,7 +2,7 @@ import * as core from '@apiax-auth/core';
 import { describe, expect, it } from 'vitest';
 import * as adapter from '../src/index.js';
 import { apiaxAuth, ApiaxAuthError } from '../src/index.js';
-import { listen, startFake } from './helpers.js';
+import { listen, startFake } from './support/helpers.js';
 import express from 'express';
 
 function configError(run: () => unknown): ApiaxAuthError {

@@ -3,7 +3,7 @@ import { APP_FILTER } from '@nestjs/core';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { describe, expect, it } from 'vitest';
 import { ApiaxAuth, ApiaxAuthModule, ApiaxExceptionFilter, toProblemDetails, ApiaxAuthError } from '../src/index.js';
-import { createApp, listen, optionsFor, startFake } from './helpers.js';
+import { createApp, listen, optionsFor, startFake } from './support/helpers.js';
 
 @Controller('probe')
 class ProbeController {

@@ -3,8 +3,8 @@ import { FastifyAdapter } from '@nestjs/platform-fastify';
 import type { IncomingMessage } from 'node:http';
 import { describe, expect, it } from 'vitest';
 import { ApiaxAuth, ApiaxAuthModule, type ApiaxRequestContext } from '../src/index.js';
-import { EVAL_QUERY, createApp, listen, optionsFor, postJson, startFake } from './helpers.js';
-import { RulesService } from './rules.fixture.js';
+import { EVAL_QUERY, createApp, listen, optionsFor, postJson, startFake } from './support/helpers.js';
+import { RulesService } from './support/rules.fixture.js';
 
 /** The part of a `FastifyRequest` used here. Nest middleware sees the Node request: the context is on `request.raw`. */
 interface FastifyRequestLike {

@@ -3,7 +3,7 @@ import { HealthCheck, HealthCheckService, TerminusModule } from '@nestjs/terminu
 import { describe, expect, it } from 'vitest';
 import { ApiaxHealthIndicator } from '../src/health.js';
 import { ApiaxAuth, ApiaxAuthModule } from '../src/index.js';
-import { canary, createApp, listen, optionsFor, startFake } from './helpers.js';
+import { canary, createApp, listen, optionsFor, startFake } from './support/helpers.js';
 
 @Controller('health')
 class HealthController {

@@ -1,8 +1,8 @@
 import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { ApiaxAuth, ApiaxAuthError, ApiaxAuthModule } from '../src/index.js';
-import { canary, captureLogger, captureNestLogger, createApp, listen, optionsFor, postJson, startFake } from './helpers.js';
-import { RulesModule } from './rules.fixture.js';
+import { canary, captureLogger, captureNestLogger, createApp, listen, optionsFor, postJson, startFake } from './support/helpers.js';
+import { RulesModule } from './support/rules.fixture.js';
 
 describe('eager: true', () => {
   it('logs in while the application initialises, before the first request', async () => {

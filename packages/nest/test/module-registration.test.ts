@@ -11,8 +11,8 @@ import {
   type ApiaxAuthModuleOptions,
   type ApiaxAuthOptionsFactory,
 } from '../src/index.js';
-import { EVAL_QUERY, createApp, listen, optionsFor, postJson, startFake, type FakeApiax } from './helpers.js';
-import { RulesController, RulesModule, RulesService } from './rules.fixture.js';
+import { EVAL_QUERY, createApp, listen, optionsFor, postJson, startFake, type FakeApiax } from './support/helpers.js';
+import { RulesController, RulesModule, RulesService } from './support/rules.fixture.js';
 
 /** Answers a rule evaluation through the injected client; checks the whole chain reached the fake. */
 async function expectEvaluationWorks(fake: FakeApiax, baseUrl: string): Promise<void> {

@@ -3,8 +3,8 @@ import { Controller, Get, Inject, Module, Scope } from '@nestjs/common';
 import type { Request } from 'express';
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import { ApiaxAuth, ApiaxAuthModule, type ApiaxRequestContext } from '../src/index.js';
-import { EVAL_QUERY, createApp, listen, optionsFor, postJson, startFake } from './helpers.js';
-import { RulesModule } from './rules.fixture.js';
+import { EVAL_QUERY, createApp, listen, optionsFor, postJson, startFake } from './support/helpers.js';
+import { RulesModule } from './support/rules.fixture.js';
 
 /** Every instance Nest created of the request-scoped controller below, with the client it received. */
 const requestScopedClients: ApiaxAuth[] = [];

@@ -12,7 +12,7 @@ import {
   rsaKeyPairs,
   signAssertion,
   startFake,
-} from './helpers.js';
+} from './support/helpers.js';
 
 function admin(fake: FakeApiax, action: string, body?: unknown): Promise<Response> {
   const url = new URL(`/__fake/${action}`, fake.issuer);

@@ -1,6 +1,6 @@
 // Latencies are generous on purpose: concurrent requests must overlap even on a loaded 2-core CI machine.
 import { describe, expect, it } from 'vitest';
-import { login, refresh, startFake } from './helpers.js';
+import { login, refresh, startFake } from './support/helpers.js';
 
 describe('maxConcurrentRefreshes', () => {
   it('counts refresh grants in flight at once for one session', async () => {

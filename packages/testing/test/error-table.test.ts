@@ -2,7 +2,7 @@
 // `error`, `error_description`, a JSON body and `Cache-Control: no-store`.
 import { describe, expect, it } from 'vitest';
 import { createTestClock, type FakeApiax, type FakeApiaxOptions } from '../src/index.js';
-import { CLIENT_ID, expectKeycloakError, JWT_BEARER, login, postForm, rsaKeyPairs, signAssertion, startFake } from './helpers.js';
+import { CLIENT_ID, expectKeycloakError, JWT_BEARER, login, postForm, rsaKeyPairs, signAssertion, startFake } from './support/helpers.js';
 
 const PASSWORD_GRANT = { grant_type: 'password', client_id: CLIENT_ID, username: 'demo', password: 'demo' };
 const SUBJECT = 'MyCompany';

@@ -1,6 +1,6 @@
 import * as client from 'openid-client';
 import { describe, expect, it } from 'vitest';
-import { ALICE_AND_BOB, login, oidcConfig, passwordGrant, postForm, refresh, startFake } from './helpers.js';
+import { ALICE_AND_BOB, login, oidcConfig, passwordGrant, postForm, refresh, startFake } from './support/helpers.js';
 
 describe('fault injection on the token endpoint', () => {
   it.each([502, 503, 504] as const)('answers an HTML %i page, then the normal answer', async (status) => {

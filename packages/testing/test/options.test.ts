@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createTestClock, startFakeApiax, type FakeApiaxOptions } from '../src/index.js';
-import { login, startFake } from './helpers.js';
+import { login, startFake } from './support/helpers.js';
 
 describe('createTestClock', () => {
   it('starts where told, moves only when advanced or set', () => {

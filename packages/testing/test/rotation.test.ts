@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { callApi, login, refresh, startFake } from './helpers.js';
+import { callApi, login, refresh, startFake } from './support/helpers.js';
 
 describe('refresh token rotation ("Revoke Refresh Token")', () => {
   it('accepts each newest token in turn', async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createTestClock } from '../src/index.js';
-import { callApi, EVAL_BODY, login, postForm, startFake } from './helpers.js';
+import { callApi, EVAL_BODY, login, postForm, startFake } from './support/helpers.js';
 
 describe('rule engine API', () => {
   it('evaluates: echoes regimes and products into results[*].results[*].actions and path', async () => {

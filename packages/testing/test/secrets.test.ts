@@ -1,7 +1,7 @@
 import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import type { FakeApiax } from '../src/index.js';
-import { callApi, JWT_BEARER, login, postForm, refresh, rsaKeyPairs, signAssertion, startFake } from './helpers.js';
+import { callApi, JWT_BEARER, login, postForm, refresh, rsaKeyPairs, signAssertion, startFake } from './support/helpers.js';
 
 // Every secret the fake is sent carries this marker, so a dump containing it anywhere has leaked one.
 const CANARY = 'canary';

@@ -1,7 +1,7 @@
 import { decodeJwt } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { createTestClock } from '../src/index.js';
-import { ALICE_AND_BOB, callApi, login, refresh, startFake } from './helpers.js';
+import { ALICE_AND_BOB, callApi, login, refresh, startFake } from './support/helpers.js';
 
 const DAY = 86_400;
 const SESSION_NOT_ACTIVE = { error: 'invalid_grant', error_description: 'Session not active' };

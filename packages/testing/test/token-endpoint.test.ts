@@ -2,7 +2,7 @@ import { createRemoteJWKSet, decodeJwt, jwtVerify } from 'jose';
 import * as client from 'openid-client';
 import { describe, expect, it } from 'vitest';
 import { createTestClock } from '../src/index.js';
-import { CLIENT_ID, expectKeycloakError, login, oidcConfig, passwordGrant, postForm, refresh, startFake } from './helpers.js';
+import { CLIENT_ID, expectKeycloakError, login, oidcConfig, passwordGrant, postForm, refresh, startFake } from './support/helpers.js';
 
 describe('password grant', () => {
   it('answers Keycloak’s token response through openid-client', async () => {

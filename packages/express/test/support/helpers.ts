@@ -6,7 +6,7 @@ import { startFakeApiax } from '@apiax-auth/testing';
 import express5, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import express4 from 'express4';
 import { onTestFinished } from 'vitest';
-import { apiaxAuth, type ApiaxAuthLogger, type ApiaxExpressOptions, type ApiaxMiddleware } from '../src/index.js';
+import { apiaxAuth, type ApiaxAuthLogger, type ApiaxExpressOptions, type ApiaxMiddleware } from '../../src/index.js';
 
 /** Both supported majors, for `describe.each`. */
 export const expressVersions = [

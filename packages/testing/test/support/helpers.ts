@@ -2,7 +2,7 @@ import { generateKeyPairSync, randomUUID, type KeyObject } from 'node:crypto';
 import { SignJWT } from 'jose';
 import * as client from 'openid-client';
 import { expect, onTestFinished } from 'vitest';
-import { startFakeApiax, type FakeApiax, type FakeApiaxOptions, type FakeUser } from '../src/index.js';
+import { startFakeApiax, type FakeApiax, type FakeApiaxOptions, type FakeUser } from '../../src/index.js';
 
 export const CLIENT_ID = 'integration-api';
 export const JWT_BEARER = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';

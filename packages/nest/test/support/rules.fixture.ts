@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Injectable, Module, Post, Req } from '@nestjs/common';
 import type { Request } from 'express';
-import { ApiaxAuth } from '../src/index.js';
+import { ApiaxAuth } from '../../src/index.js';
 
 /** What the routes answer: the rule engine's status and body, passed through. */
 export interface RulesAnswer {

@@ -6,7 +6,7 @@ import type { INestApplication, LoggerService, ModuleMetadata } from '@nestjs/co
 import type { AbstractHttpAdapter } from '@nestjs/core';
 import { Test } from '@nestjs/testing';
 import { onTestFinished } from 'vitest';
-import type { ApiaxAuthLogger, ApiaxAuthModuleOptions } from '../src/index.js';
+import type { ApiaxAuthLogger, ApiaxAuthModuleOptions } from '../../src/index.js';
 
 type FakeOptions = NonNullable<Parameters<typeof startFakeApiax>[0]>;
 export type FakeApiax = Awaited<ReturnType<typeof startFakeApiax>>;
