@@ -3,7 +3,16 @@ import { decodeJwt, exportJWK, importPKCS8 } from 'jose';
 import * as client from 'openid-client';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createTestClock, type FakeApiax, type FakeUser } from '../src/index.js';
-import { CLIENT_ID, expectKeycloakError, JWT_BEARER, oidcConfig, postForm, rsaKeyPairs, signAssertion, startFake } from './support/helpers.js';
+import {
+  CLIENT_ID,
+  expectKeycloakError,
+  JWT_BEARER,
+  oidcConfig,
+  postForm,
+  rsaKeyPairs,
+  signAssertion,
+  startFake,
+} from './support/helpers.js';
 
 const SUBJECT = 'MyCompany';
 let customerKey: { privateKey: KeyObject; publicKey: KeyObject };
