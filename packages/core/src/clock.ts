@@ -50,3 +50,13 @@ export function sleep(clock: ApiaxClock, delayMs: number, signal?: AbortSignal):
     signal?.addEventListener('abort', done, { once: true });
   });
 }
+
+/** `promise`'s outcome, or a rejection with `abortError()` the moment `signal` aborts, whichever comes first. */
+export function untilAborted<T>(promise: Promise<T>, signal: AbortSignal, abortError: () => Error): Promise<T> {
+  if (signal.aborted) return Promise.reject(abortError());
+  return new Promise((resolve, reject) => {
+    const onAbort = (): void => reject(abortError());
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}

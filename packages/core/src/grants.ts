@@ -2,7 +2,8 @@ import * as client from 'openid-client';
 import { CLIENT_ASSERTION_TYPE, signClientAssertion } from './assertion.js';
 import { classifyGrantError, RESPONSE_BODY_ERROR, type GrantFailure, type GrantKind } from './error-mapping.js';
 import { boundedRequest, MAX_TOKEN_RESPONSE_BYTES } from './bounded-fetch.js';
-import { isLoopbackHost, type ResolvedOptions } from './options.js';
+import { isLoopbackHost } from './loopback.js';
+import type { ResolvedOptions } from './options.js';
 import { addOptionSecrets, type Redactor } from './redaction.js';
 
 /** A grant's outcome: the raw token response with its local receipt time, or a classified failure. */

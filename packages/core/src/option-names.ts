@@ -1,5 +1,5 @@
 import { invalidConfig } from './errors.js';
-import type { ApiaxAssertionOptions, ApiaxAuthOptions } from './options.js';
+import type { ApiaxAssertionOptions, ApiaxAuthOptions } from './option-types.js';
 
 /**
  * Every option name, checked against the interface by the compiler: adding an option to

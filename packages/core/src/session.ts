@@ -1,3 +1,4 @@
+import { untilAborted } from './clock.js';
 import { ApiaxAuthError } from './errors.js';
 import type { ApiaxAuthEvents, ApiaxAuthStatus, ApiaxGrantType, ApiaxTokenEvent, TypedEmitter } from './events.js';
 import { attemptGrant, endKeycloakSession, type AttemptContext } from './grant-attempt.js';
@@ -107,13 +108,11 @@ export class TokenSession {
 
   /** A caller's wait for a renewal: its outcome, or `closed` the moment the client closes. */
   #wait(request: FlightRequest): Promise<TokenRecord> {
-    const signal = this.#closing.signal;
-    const renewal = this.#renew(request);
-    return new Promise((resolve, reject) => {
-      const onClose = (): void => reject(new ApiaxAuthError('closed', 'This apiax-auth client was closed'));
-      signal.addEventListener('abort', onClose, { once: true });
-      renewal.then(resolve, reject).finally(() => signal.removeEventListener('abort', onClose));
-    });
+    return untilAborted(
+      this.#renew(request),
+      this.#closing.signal,
+      () => new ApiaxAuthError('closed', 'This apiax-auth client was closed'),
+    );
   }
 
   status(): ApiaxAuthStatus {

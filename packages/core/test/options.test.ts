@@ -1,7 +1,8 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { ApiaxAuthError, createApiaxAuth, type ApiaxAuthOptions } from '../src/index.js';
-import { DEFAULTS, isLoopbackHost, resolveOptions } from '../src/options.js';
+import { isLoopbackHost } from '../src/loopback.js';
+import { DEFAULTS, resolveOptions } from '../src/options.js';
 import { startHarness } from './support/harness.js';
 
 const base: ApiaxAuthOptions = { env: {}, username: 'demo', password: 'demo' };
