@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { untilAborted } from './clock.js';
 import { ApiaxAuthError } from './errors.js';
 import type { ApiaxAuthEvents, ApiaxAuthStatus, ApiaxGrantType, ApiaxTokenEvent, TypedEmitter } from './events.js';
@@ -66,6 +67,9 @@ export class TokenSession {
     this.#deps = dependencies;
     this.#options = dependencies.options;
     this.#policy = { refreshWindowMs: this.#options.refreshWindowMs, expiryMarginMs: this.#options.expiryMarginMs };
+    // Every caller waiting for a renewal listens for the close (and stops listening once it settles):
+    // a storm of 10,000 callers is 10,000 listeners, not a leak.
+    setMaxListeners(0, this.#closing.signal);
     this.#timer = new RenewalTimer(this.#options.clock, this.#options.background, () => this.#onWake());
   }
 

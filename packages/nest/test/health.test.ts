@@ -70,7 +70,14 @@ describe('Terminus stays optional', () => {
     }
     expect(importers).toEqual(['health.ts']);
     const manifest = JSON.parse(await readFile(new URL('../package.json', import.meta.url), 'utf8'));
-    expect(manifest.exports['./health']).toEqual({ types: './dist/health.d.ts', default: './dist/health.js' });
+    expect(manifest.exports['./health']).toEqual({
+      import: { types: './dist/health.d.ts', default: './dist/health.js' },
+      require: { types: './dist/health.d.cts', default: './dist/health.cjs' },
+    });
+    // The built main entries (ESM and CommonJS) never load Terminus either.
+    for (const entry of ['../dist/index.js', '../dist/index.cjs']) {
+      expect(await readFile(new URL(entry, import.meta.url), 'utf8')).not.toContain('@nestjs/terminus');
+    }
     expect(manifest.peerDependenciesMeta['@nestjs/terminus']).toEqual({ optional: true });
   });
 });
