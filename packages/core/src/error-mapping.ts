@@ -1,11 +1,8 @@
 import { parseRetryAfter } from './backoff.js';
 import { ApiaxAuthError, type ApiaxAuthErrorCode } from './errors.js';
 import { isTimeout, networkCode, requestTarget, systemErrorCode, systemErrorDetail } from './network-errors.js';
+import { oauthErrorBody, responseOf, type OAuthErrorBody } from './oauth-error-body.js';
 import type { Redactor } from './redaction.js';
-
-/** openid-client's (oauth4webapi's) error codes: stable across versions, unlike class names in a bundle. */
-export const RESPONSE_BODY_ERROR = 'OAUTH_RESPONSE_BODY_ERROR';
-const WWW_AUTHENTICATE_CHALLENGE = 'OAUTH_WWW_AUTHENTICATE_CHALLENGE';
 
 /** Which request failed. */
 export type GrantKind = 'password' | 'refresh' | 'logout';
@@ -28,6 +25,8 @@ export interface ErrorContext {
   redactor: Redactor;
   /** The token endpoint: its host (never its path or query) names where a network failure happened. */
   endpoint?: string;
+  /** The client's clock (a proxy's `Retry-After` date counts from it); default `Date.now`. */
+  now?: () => number;
 }
 
 const DESCRIPTION_MAX_LENGTH = 200;
@@ -56,7 +55,6 @@ export async function classifyGrantError(thrown: unknown, context: ErrorContext)
   const response = responseOf(thrown);
   if (response !== undefined) return classifyBareResponse(response, context, cause);
 
-  const code = typeof error?.code === 'string' ? error.code : undefined;
   const target = requestTarget('POST', context.endpoint);
   const system = systemErrorDetail(thrown);
   if (isTimeout(thrown)) {
@@ -66,12 +64,6 @@ export async function classifyGrantError(thrown: unknown, context: ErrorContext)
   if (name === 'TypeError' && (error?.message === 'fetch failed' || networkCode(thrown) !== undefined)) {
     const detail = system ?? 'fetch failed';
     return transient('unreachable', `The Apiax token endpoint is unreachable: ${target}: ${detail} (${requestLabel(context)})`, cause);
-  }
-  if (code === 'OAUTH_HTTP_REQUEST_FORBIDDEN' || code === 'OAUTH_REQUEST_PROTOCOL_FORBIDDEN') {
-    return {
-      kind: 'rejected',
-      error: new ApiaxAuthError('invalid_config', 'Invalid apiax-auth configuration: tokenEndpoint must use https', { cause }),
-    };
   }
   // Unparseable JSON, missing fields, an unsupported token_type: the body was not a token response.
   return transient('invalid_response', `The Apiax token endpoint sent an unusable response (${requestLabel(context)})`, cause);
@@ -86,7 +78,7 @@ export async function classifyGrantError(thrown: unknown, context: ErrorContext)
  */
 async function classifyBareResponse(response: Response, context: ErrorContext, cause: Error): Promise<GrantFailure> {
   const status = response.status;
-  const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'), Date.now());
+  const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'), (context.now ?? Date.now)());
   const html = /text\/html/i.test(response.headers.get('content-type') ?? '');
   await response.body?.cancel().catch(() => undefined);
   const what = html ? 'an HTML page' : 'an unexpected response';
@@ -162,64 +154,6 @@ function classifyOAuthError(body: OAuthErrorBody, context: ErrorContext, cause: 
     kind: 'transient',
     error: new ApiaxAuthError('server_error', `The Apiax token endpoint failed (${detail})`, { ...options, retryable: true }),
   };
-}
-
-interface OAuthErrorBody {
-  error: string;
-  error_description: string | undefined;
-  status: number;
-}
-
-/**
- * The `{ error, error_description }` of a 4xx answer: from openid-client's `ResponseBodyError`, or
- * read from the response of a `WWWAuthenticateChallengeError` (a 401 with `WWW-Authenticate`,
- * which openid-client raises before looking at the JSON body).
- */
-async function oauthErrorBody(thrown: unknown): Promise<OAuthErrorBody | undefined> {
-  // Recognised by `code`, never by `name`: openid-client sets `name` from the class name, which a
-  // bundler's minifier renames (`next build` does), and a renamed OAuth error would look transient:
-  // a wrong password retried until Keycloak locks the account.
-  const error = thrown as { code?: unknown; error?: unknown; error_description?: unknown; status?: unknown } | null;
-  if (error?.code === RESPONSE_BODY_ERROR && typeof error.error === 'string' && typeof error.status === 'number') {
-    return {
-      error: error.error,
-      error_description: typeof error.error_description === 'string' ? error.error_description : undefined,
-      status: error.status,
-    };
-  }
-  if (error?.code === WWW_AUTHENTICATE_CHALLENGE) {
-    const response = responseOf(thrown);
-    if (response === undefined) return undefined;
-    try {
-      const json = (await response.clone().json()) as { error?: unknown; error_description?: unknown };
-      if (typeof json.error === 'string' && json.error !== '') {
-        return {
-          error: json.error,
-          error_description: typeof json.error_description === 'string' ? json.error_description : undefined,
-          status: response.status,
-        };
-      }
-    } catch {
-      // Not JSON: fall through to the status-based classification.
-    }
-  }
-  return undefined;
-}
-
-/** The `Response` a library error carries (openid-client puts it in `cause` or `response`). */
-function responseOf(thrown: unknown): Response | undefined {
-  const error = thrown as { cause?: unknown; response?: unknown } | null;
-  if (isResponse(error?.response)) return error.response;
-  if (isResponse(error?.cause)) return error.cause;
-  return undefined;
-}
-
-/**
- * Any fetch's `Response`, as openid-client itself recognises one: a `fetch` option from the `undici`
- * package, or a bundled copy, answers with another class than the global `Response`.
- */
-function isResponse(value: unknown): value is Response {
-  return value instanceof Response || Object.prototype.toString.call(value) === '[object Response]';
 }
 
 /**

@@ -1,6 +1,7 @@
 import * as client from 'openid-client';
 import { CLIENT_ASSERTION_TYPE, signClientAssertion } from './assertion.js';
-import { classifyGrantError, RESPONSE_BODY_ERROR, type GrantFailure, type GrantKind } from './error-mapping.js';
+import { classifyGrantError, type GrantFailure, type GrantKind } from './error-mapping.js';
+import { RESPONSE_BODY_ERROR } from './oauth-error-body.js';
 import { boundedRequest, MAX_TOKEN_RESPONSE_BYTES } from './bounded-fetch.js';
 import { isLoopbackHost } from './loopback.js';
 import type { ResolvedOptions } from './options.js';
@@ -58,7 +59,13 @@ export function createGrants(options: ResolvedOptions, redactor: Redactor): Gran
     if (tokenEndpoint.protocol === 'http:' && isLoopbackHost(tokenEndpoint.hostname)) client.allowInsecureRequests(config);
     return config;
   };
-  const context = (grant: GrantKind) => ({ grant, username: options.username, redactor, endpoint: options.tokenEndpoint });
+  const context = (grant: GrantKind) => ({
+    grant,
+    username: options.username,
+    redactor,
+    endpoint: options.tokenEndpoint,
+    now: options.now,
+  });
 
   const fail = async (thrown: unknown, grant: GrantKind): Promise<{ ok: false; failure: GrantFailure }> => ({
     ok: false,
