@@ -12,7 +12,7 @@ export type {
   ApiaxAuthNestLikeLogger,
   ApiaxAuthOptions,
   ApiaxPrivateJwk,
-} from './options.js';
+} from './option-types.js';
 export { MemoryTokenStore } from './memory-store.js';
 export { FileTokenStore, type FileTokenStoreOptions } from './file-store.js';
 export { LOGIN_REJECTION_KEY_SUFFIX, parseStoredRecord, parseTokenRecord } from './store.js';

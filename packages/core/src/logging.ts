@@ -1,5 +1,5 @@
 import { lineWriter, inlineDetails, type LineWriter, type LogLevel } from './log-shape.js';
-import type { ApiaxAuthLogger, ApiaxAuthNestLikeLogger } from './options.js';
+import type { ApiaxAuthLogger, ApiaxAuthNestLikeLogger } from './option-types.js';
 import type { Redactor } from './redaction.js';
 
 export type { LogLevel } from './log-shape.js';

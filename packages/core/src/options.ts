@@ -21,16 +21,6 @@ import {
 } from './option-values.js';
 import type { TokenStore } from './store.js';
 
-export type {
-  ApiaxAssertionOptions,
-  ApiaxAuthEnv,
-  ApiaxAuthEnvVariable,
-  ApiaxAuthLogger,
-  ApiaxAuthNestLikeLogger,
-  ApiaxAuthOptions,
-  ApiaxPrivateJwk,
-} from './option-types.js';
-
 /** Production defaults (APIAX.md). */
 export const DEFAULT_ISSUER = 'https://auth.apiax.io/auth/realms/apiax';
 export const DEFAULT_API_BASE_URL = 'https://rule-engine.apiax.io';
