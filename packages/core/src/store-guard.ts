@@ -1,3 +1,4 @@
+import { sleep, systemClock } from './clock.js';
 import { isLocalStore, storeStateOf, type ApiaxStoreState } from './health.js';
 import type { SafeLogger } from './logging.js';
 import {
@@ -9,6 +10,10 @@ import {
   type TokenStore,
   type TokenStoreLockOptions,
 } from './store.js';
+
+/** How long a failing lock is tried again before a grant goes ahead without it (real time, as outages are). */
+const LOCK_OUTAGE_GRACE_MS = 5_000;
+const LOCK_RETRY_INTERVAL_MS = 200;
 
 export interface GuardedStoreOptions {
   store: TokenStore;
@@ -89,19 +94,28 @@ export class GuardedStore {
     if (store.withLock === undefined) return critical();
     let started: Promise<T> | undefined;
     const once = (): Promise<T> => (started ??= critical());
-    try {
-      const result = await store.withLock(this.#key, once, options);
-      this.#succeeded();
-      return result;
-    } catch (error) {
-      if (started !== undefined) {
-        const result = await started;
-        this.#failed('withLock', error);
+    const giveUpAt = performance.now() + LOCK_OUTAGE_GRACE_MS;
+    for (;;) {
+      try {
+        const result = await store.withLock(this.#key, once, options);
+        this.#succeeded();
         return result;
+      } catch (error) {
+        if (started !== undefined) {
+          const result = await started;
+          this.#failed('withLock', error);
+          return result;
+        }
+        if (options.signal?.aborted) throw error;
+        // A failover or a restart takes seconds: a grant without the lock could race another instance's
+        // (with rotating refresh tokens, ending the fleet's session), so the lock is tried again for a
+        // while before the client goes ahead on its own.
+        if (performance.now() >= giveUpAt) {
+          this.#failed('withLock', error);
+          return once();
+        }
+        await sleep(systemClock(), LOCK_RETRY_INTERVAL_MS, options.signal);
       }
-      if (options.signal?.aborted) throw error;
-      this.#failed('withLock', error);
-      return once();
     }
   }
 
