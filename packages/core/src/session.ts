@@ -2,7 +2,8 @@ import { setMaxListeners } from 'node:events';
 import { untilAborted } from './clock.js';
 import { ApiaxAuthError } from './errors.js';
 import type { ApiaxAuthEvents, ApiaxAuthStatus, ApiaxGrantType, ApiaxTokenEvent, TypedEmitter } from './events.js';
-import { attemptGrant, endKeycloakSession, type AttemptContext } from './grant-attempt.js';
+import { flightCallbacks, type FlightRequest, type TokenReason } from './flight.js';
+import { endKeycloakSession } from './grant-attempt.js';
 import type { Grants } from './grants.js';
 import type { SafeLogger } from './logging.js';
 import type { LoginCooldown } from './login-cooldown.js';
@@ -10,22 +11,11 @@ import type { ResolvedOptions } from './options.js';
 import { decide, isUsable, nextActionAt, renewalGrant, storedRecordUse, type PolicySettings } from './policy.js';
 import type { Redactor } from './redaction.js';
 import { RenewalTimer, wakeAction } from './renewal-timer.js';
-import { grantBudgetMs, retryDelayMs, retryGrant, retrySchedule, type RetryerCallbacks } from './retryer.js';
+import { grantBudgetMs, retryDelayMs, retryGrant, type RetryerCallbacks } from './retryer.js';
 import { statusSnapshot } from './status.js';
 import type { GuardedStore } from './store-guard.js';
 import type { TokenRecord } from './store.js';
 import type { Telemetry } from './telemetry.js';
-
-type TokenReason = ApiaxTokenEvent['reason'];
-
-/** Why a grant flight runs, and what result would satisfy it. */
-interface FlightRequest {
-  reason: TokenReason;
-  /** Forced renewals (and 401s): a record still carrying this access token does not count as renewed. */
-  replacing: string | undefined;
-  /** No caller waits for it: failures only reach events and logs. */
-  background: boolean;
-}
 
 export interface SessionDependencies {
   options: ResolvedOptions;
@@ -213,32 +203,24 @@ export class TokenSession {
 
   /** The callbacks that drive the retryer for one flight. */
   #retryer(request: FlightRequest): RetryerCallbacks {
-    let reason = request.reason;
-    const context: AttemptContext = {
-      ...this.#deps,
-      current: () => this.#record,
-      sent: (grant) => void (this.#sent[grant] += 1),
-      commit: (record, grant) => this.#commit(record, grant, grant === 'refresh' ? reason : this.#signedInBefore ? 'relogin' : 'initial'),
-      usable: (record) => isUsable(record, this.#options.clock.now(), this.#policy),
-      assertOpen: () => this.assertOpen(),
-      signal: this.#abortRequests.signal,
-      reason: () => reason,
-      background: request.background,
-    };
-    return {
-      ...retrySchedule(this.#options, { ...this.#deps, signal: this.#closing.signal }),
-      nextGrant: () => this.#nextGrant(),
-      attempt: (grant) => attemptGrant(context, grant),
-      unusableLoginRetries: this.#deps.cooldown.rejections() > 0 ? 0 : 1,
-      giveUpOnUnusableLogins: (error) => this.#deps.cooldown.rejected(error),
-      switchToPassword: (failure) => {
-        // Expired, ended or rotated session: log in again within the same flight; callers see success.
-        this.#deps.log.info('refresh rejected; logging in again', { oauthError: failure.error.oauthError, status: failure.error.status });
-        if (this.#record !== null) this.#setRecord({ ...this.#record, refreshToken: null, refreshTokenExpiresAt: null });
-        reason = 'relogin';
+    return flightCallbacks(
+      {
+        ...this.#deps,
+        current: () => this.#record,
+        sent: (grant) => void (this.#sent[grant] += 1),
+        commit: (record, grant, reason) => this.#commit(record, grant, reason),
+        usable: (record) => isUsable(record, this.#options.clock.now(), this.#policy),
+        assertOpen: () => this.assertOpen(),
+        signal: this.#abortRequests.signal,
+        closing: this.#closing.signal,
+        signedInBefore: () => this.#signedInBefore,
+        nextGrant: () => this.#nextGrant(),
+        dropRefreshToken: () => {
+          if (this.#record !== null) this.#setRecord({ ...this.#record, refreshToken: null, refreshTokenExpiresAt: null });
+        },
       },
-      assertOpen: () => this.assertOpen(),
-    };
+      request,
+    );
   }
 
   /** Which grant renews the current record: refresh while its refresh token is alive and worth it. */
