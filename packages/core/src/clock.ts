@@ -17,21 +17,25 @@ export interface ApiaxClock {
 export const MAX_TIMER_DELAY_MS = 2 ** 31 - 1;
 
 /**
- * The real clock: `now` (by default `Date.now`) with Node's timers, `unref`'d so a pending renewal never
- * keeps a process alive, and clamped so a far deadline does not fire at once.
+ * The real clock: `now` (by default `Date.now`) with Node's timers, clamped so a far deadline does not fire
+ * at once. Its timers keep the process alive (a caller may be waiting on one); timers nobody waits on
+ * (background renewals, lock leases) are let go with {@link unrefTimer}.
  */
 export function systemClock(now: () => number = Date.now): ApiaxClock {
   return {
     now,
     setTimeout(callback, delayMs) {
-      const timer = setTimeout(callback, Math.min(MAX_TIMER_DELAY_MS, Math.max(0, delayMs)));
-      timer.unref?.();
-      return timer;
+      return setTimeout(callback, Math.min(MAX_TIMER_DELAY_MS, Math.max(0, delayMs)));
     },
     clearTimeout(handle) {
       clearTimeout(handle as ReturnType<typeof setTimeout>);
     },
   };
+}
+
+/** Lets a timer of any clock go: a Node timer no longer keeps the process alive; other handles are left as they are. */
+export function unrefTimer(handle: unknown): void {
+  (handle as { unref?: () => void } | null)?.unref?.();
 }
 
 /** Resolves after `delayMs` of the clock's time, or at once when `signal` aborts (never rejects). */

@@ -1,4 +1,4 @@
-import { sleep, systemClock, type ApiaxClock } from './clock.js';
+import { sleep, systemClock, unrefTimer, type ApiaxClock } from './clock.js';
 import type { StoredRecord, TokenStore, TokenStoreLockOptions } from './store.js';
 
 /**
@@ -49,6 +49,7 @@ export class MemoryTokenStore implements TokenStore {
 
     await waitAtMost(this.#clock, previous, options.waitMs, options.signal);
     const expiry = this.#clock.setTimeout(release, options.ttlMs);
+    unrefTimer(expiry); // a lease, not a wait: it keeps no process alive
     try {
       return await critical();
     } finally {

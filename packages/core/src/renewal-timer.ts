@@ -1,4 +1,4 @@
-import type { ApiaxClock } from './clock.js';
+import { unrefTimer, type ApiaxClock } from './clock.js';
 
 /**
  * When renewals start without a caller waiting. In background mode (`enabled`) its one timer wakes the
@@ -35,6 +35,8 @@ export class RenewalTimer {
       },
       Math.max(0, at - this.#clock.now()),
     );
+    // Nobody waits on a background renewal: it must never keep the process alive.
+    unrefTimer(this.#handle);
   }
 
   clear(): void {
