@@ -2,7 +2,7 @@ import type { ApiaxAuthEvents, ApiaxGrantType, ApiaxTokenEvent, TypedEmitter } f
 import { attemptGrant, type AttemptContext } from './grant-attempt.js';
 import type { SafeLogger } from './logging.js';
 import type { LoginCooldown } from './login-cooldown.js';
-import { retrySchedule, type RetryerCallbacks, type RetrySettings } from './retryer.js';
+import { retryGrant, retrySchedule, type RetryerCallbacks, type RetrySettings } from './retryer.js';
 import type { TokenRecord } from './store.js';
 
 /** Why a token was obtained: the first login, a re-login, a refresh ahead of expiry, a 401... */
@@ -24,7 +24,7 @@ export interface FlightHost extends Omit<AttemptContext, 'commit' | 'reason' | '
   log: SafeLogger;
   events: TypedEmitter<ApiaxAuthEvents>;
   /** Makes `record` the session's record (and the store's), reporting why it came. */
-  commit(record: TokenRecord, grant: ApiaxGrantType, reason: TokenReason): Promise<void>;
+  commit(record: TokenRecord, grant: ApiaxTokenEvent['grant'], reason: TokenReason): Promise<void>;
   /** Aborts retry waits on close. */
   closing: AbortSignal;
   /** Whether a session ever existed: tells a first login from a re-login. */
@@ -32,6 +32,36 @@ export interface FlightHost extends Omit<AttemptContext, 'commit' | 'reason' | '
   nextGrant(): ApiaxGrantType;
   /** The refresh was refused: the record keeps its access token but no refresh token any more. */
   dropRefreshToken(): void;
+  /** The shared store's record, validated; `null` when absent or unreadable. */
+  readStored(): Promise<TokenRecord | null>;
+  /** What the stored record is to this renewal (`storedRecordUse`, against the local record). */
+  useOfStored(stored: TokenRecord, replacing: string | undefined): 'serve' | 'start-from' | 'ignore';
+  /** Takes `record` as the local record without committing it (it is the store's already). */
+  adopt(record: TokenRecord): void;
+}
+
+/** One flight, under the store's lock: adopt what another instance renewed, or run the grant with retries. */
+export async function runFlight(host: FlightHost, request: FlightRequest): Promise<TokenRecord> {
+  return (await adoptFromStore(host, request)) ?? retryGrant(flightCallbacks(host, request));
+}
+
+/**
+ * Adopts the store's record when it is newer than ours. Returns it when it serves `request` (the policy
+ * says `use`; for a forced renewal, it carries another token), else `null`: a grant follows.
+ */
+async function adoptFromStore(host: FlightHost, request: FlightRequest): Promise<TokenRecord | null> {
+  host.assertOpen();
+  const stored = await host.readStored();
+  const use = stored === null ? 'ignore' : host.useOfStored(stored, request.replacing);
+  if (use === 'ignore') return null;
+  if (use === 'serve') {
+    await host.commit(stored!, 'store', request.reason);
+    return stored;
+  }
+  // Too old to serve, yet newer than ours: the grant must start from it. Another instance may have
+  // rotated the refresh token ours came from, and refreshing with that one ends the shared session.
+  host.adopt(stored!);
+  return null;
 }
 
 /**
@@ -39,7 +69,7 @@ export interface FlightHost extends Omit<AttemptContext, 'commit' | 'reason' | '
  * options' schedule, the explicit step from a refused refresh to a password grant, and the cooldown after
  * logins the server accepted with an unusable answer.
  */
-export function flightCallbacks(host: FlightHost, request: FlightRequest): RetryerCallbacks {
+function flightCallbacks(host: FlightHost, request: FlightRequest): RetryerCallbacks {
   let reason = request.reason;
   const context: AttemptContext = {
     ...host,

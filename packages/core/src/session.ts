@@ -1,17 +1,18 @@
 import { setMaxListeners } from 'node:events';
 import { untilAborted } from './clock.js';
 import { ApiaxAuthError } from './errors.js';
-import type { ApiaxAuthEvents, ApiaxAuthStatus, ApiaxGrantType, ApiaxTokenEvent, TypedEmitter } from './events.js';
-import { flightCallbacks, type FlightRequest, type TokenReason } from './flight.js';
+import type { ApiaxAuthEvents, ApiaxAuthStatus, ApiaxTokenEvent, TypedEmitter } from './events.js';
+import { runFlight, type FlightHost, type FlightRequest, type TokenReason } from './flight.js';
 import { endKeycloakSession } from './grant-attempt.js';
 import type { Grants } from './grants.js';
 import type { SafeLogger } from './logging.js';
 import type { LoginCooldown } from './login-cooldown.js';
 import type { ResolvedOptions } from './options.js';
-import { decide, isUsable, nextActionAt, renewalGrant, storedRecordUse, type PolicySettings } from './policy.js';
+import { LocalRecord } from './local-record.js';
+import { nextActionAt, type PolicySettings } from './policy.js';
 import type { Redactor } from './redaction.js';
 import { RenewalTimer, wakeAction } from './renewal-timer.js';
-import { grantBudgetMs, retryDelayMs, retryGrant, type RetryerCallbacks } from './retryer.js';
+import { grantBudgetMs, retryDelayMs } from './retryer.js';
 import { statusSnapshot } from './status.js';
 import type { GuardedStore } from './store-guard.js';
 import type { TokenRecord } from './store.js';
@@ -44,19 +45,16 @@ export class TokenSession {
   /** Aborts token requests on the wire: on close, unless a logout wants the session a login is opening. */
   readonly #abortRequests = new AbortController();
 
-  #record: TokenRecord | null = null;
-  /** Until when (epoch ms) the policy says `use` for {@link #record}: computed once per record, for the warm path. */
-  #useUntil = Number.NEGATIVE_INFINITY;
+  readonly #local: LocalRecord;
   #flight: Promise<TokenRecord> | null = null;
   #lastError: ApiaxAuthError | null = null;
   readonly #sent = { password: 0, refresh: 0 };
-  /** Whether a session ever existed: tells a first login from a re-login in `token` events. */
-  #signedInBefore = false;
 
   constructor(dependencies: SessionDependencies) {
     this.#deps = dependencies;
     this.#options = dependencies.options;
     this.#policy = { refreshWindowMs: this.#options.refreshWindowMs, expiryMarginMs: this.#options.expiryMarginMs };
+    this.#local = new LocalRecord(this.#options.clock, this.#policy, dependencies.redactor);
     // Every caller waiting for a renewal listens for the close (and stops listening once it settles):
     // a storm of 10,000 callers is 10,000 listeners, not a leak.
     setMaxListeners(0, this.#closing.signal);
@@ -65,7 +63,7 @@ export class TokenSession {
 
   /** The local record (the store guard writes it back after an outage). */
   get record(): TokenRecord | null {
-    return this.#record;
+    return this.#local.current;
   }
 
   /** @throws ApiaxAuthError `closed` after {@link close}. */
@@ -76,11 +74,11 @@ export class TokenSession {
   /** A token the policy allows to send now; waits for a grant only when the current one cannot serve. */
   async getAccessToken(forceRefresh = false): Promise<string> {
     this.assertOpen();
-    if (forceRefresh) return (await this.#wait({ reason: 'forced', replacing: this.#record?.accessToken, background: false })).accessToken;
-    const record = this.#record;
+    const record = this.#local.current;
+    if (forceRefresh) return (await this.#wait({ reason: 'forced', replacing: record?.accessToken, background: false })).accessToken;
     // The warm path: one comparison against the policy's answer cached for this record; no store, no await.
-    if (record !== null && this.#options.clock.now() < this.#useUntil) return record.accessToken;
-    const action = decide(record, this.#options.clock.now(), this.#policy);
+    if (this.#local.servesNow()) return record!.accessToken;
+    const action = this.#local.decide();
     if (action.type === 'use') return record!.accessToken;
     if (action.type === 'use-and-refresh' || (action.type === 'password' && action.background)) {
       this.#startBackground(action.type === 'use-and-refresh' ? 'expiring' : 'relogin');
@@ -96,7 +94,8 @@ export class TokenSession {
    */
   async renewAfterUnauthorized(rejectedToken: string): Promise<string> {
     this.assertOpen();
-    if (this.#record !== null && this.#record.accessToken !== rejectedToken) return this.getAccessToken();
+    const record = this.#local.current;
+    if (record !== null && record.accessToken !== rejectedToken) return this.getAccessToken();
     return (await this.#wait({ reason: 'unauthorized', replacing: rejectedToken, background: false })).accessToken;
   }
 
@@ -110,11 +109,11 @@ export class TokenSession {
   }
 
   status(): ApiaxAuthStatus {
-    const record = this.#record;
+    const record = this.#local.current;
     return statusSnapshot({
       closed: this.#closing.signal.aborted,
       record,
-      usable: record !== null && isUsable(record, this.#options.clock.now(), this.#policy),
+      usable: record !== null && this.#local.usable(record),
       renewing: this.#flight !== null,
       lastError: this.#lastError,
       sent: this.#sent,
@@ -132,12 +131,12 @@ export class TokenSession {
     if (!logout) this.#abortRequests.abort();
     await this.#flight?.catch(() => undefined);
     this.#abortRequests.abort();
-    const refreshToken = this.#record?.refreshToken;
+    const refreshToken = this.#local.current?.refreshToken;
     if (logout && refreshToken) {
       await endKeycloakSession(this.#deps, refreshToken);
       await this.#deps.store.deleteToken();
     }
-    this.#setRecord(null);
+    this.#local.clear();
     await this.#deps.store.close();
   }
 
@@ -156,7 +155,7 @@ export class TokenSession {
     // During a cooldown a flight that would send the password fails fast, sending nothing. With a shared
     // store the flight runs all the same: another instance may have a token to adopt (one read, no password).
     const alone = !this.#deps.store.reachableByOthers;
-    const coolingDown = alone && this.#nextGrant() === 'password' ? this.#deps.cooldown.failFast() : null;
+    const coolingDown = alone && this.#local.nextGrant() === 'password' ? this.#deps.cooldown.failFast() : null;
     if (coolingDown !== null) return Promise.reject(coolingDown);
     const flight = this.#fly(request).finally(() => {
       if (this.#flight === flight) this.#flight = null;
@@ -176,7 +175,7 @@ export class TokenSession {
   async #fly(request: FlightRequest): Promise<TokenRecord> {
     const budgetMs = grantBudgetMs(this.#options);
     try {
-      const critical = async (): Promise<TokenRecord> => (await this.#adoptFromStore(request)) ?? retryGrant(this.#retryer(request));
+      const critical = (): Promise<TokenRecord> => runFlight(this.#flightHost(), request);
       const record = await this.#deps.store.withLock(critical, { ttlMs: budgetMs, waitMs: budgetMs, signal: this.#closing.signal });
       this.#lastError = null;
       this.#timer.resume();
@@ -201,36 +200,28 @@ export class TokenSession {
     this.#timer.armAt(this.#options.clock.now() + pauseMs);
   }
 
-  /** The callbacks that drive the retryer for one flight. */
-  #retryer(request: FlightRequest): RetryerCallbacks {
-    return flightCallbacks(
-      {
-        ...this.#deps,
-        current: () => this.#record,
-        sent: (grant) => void (this.#sent[grant] += 1),
-        commit: (record, grant, reason) => this.#commit(record, grant, reason),
-        usable: (record) => isUsable(record, this.#options.clock.now(), this.#policy),
-        assertOpen: () => this.assertOpen(),
-        signal: this.#abortRequests.signal,
-        closing: this.#closing.signal,
-        signedInBefore: () => this.#signedInBefore,
-        nextGrant: () => this.#nextGrant(),
-        dropRefreshToken: () => {
-          if (this.#record !== null) this.#setRecord({ ...this.#record, refreshToken: null, refreshTokenExpiresAt: null });
-        },
-      },
-      request,
-    );
-  }
-
-  /** Which grant renews the current record: refresh while its refresh token is alive and worth it. */
-  #nextGrant(): ApiaxGrantType {
-    return this.#record === null ? 'password' : renewalGrant(this.#record, this.#options.clock.now(), this.#policy);
+  /** What a flight needs of this session. */
+  #flightHost(): FlightHost {
+    return {
+      ...this.#deps,
+      current: () => this.#local.current,
+      sent: (grant) => void (this.#sent[grant] += 1),
+      commit: (record, grant, reason) => this.#commit(record, grant, reason),
+      usable: (record) => this.#local.usable(record),
+      assertOpen: () => this.assertOpen(),
+      signal: this.#abortRequests.signal,
+      closing: this.#closing.signal,
+      signedInBefore: () => this.#local.signedInBefore,
+      nextGrant: () => this.#local.nextGrant(),
+      dropRefreshToken: () => this.#local.dropRefreshToken(),
+      readStored: () => this.#deps.store.readToken(),
+      useOfStored: (stored, replacing) => this.#local.useOfStored(stored, replacing),
+      adopt: (record) => this.#local.adopt(record, { signedIn: false }),
+    };
   }
 
   async #commit(record: TokenRecord, grant: ApiaxTokenEvent['grant'], reason: TokenReason): Promise<void> {
-    this.#adopt(record);
-    this.#signedInBefore = true;
+    this.#local.adopt(record, { signedIn: true });
     if (grant !== 'store') await this.#deps.store.writeToken(record);
     const summary = {
       grant,
@@ -243,47 +234,15 @@ export class TokenSession {
     if (!this.#closing.signal.aborted) this.#timer.armAt(nextActionAt(record, this.#policy));
   }
 
-  /** Takes `record` as the local copy; its tokens become secrets the redactor knows. */
-  #adopt(record: TokenRecord): void {
-    this.#deps.redactor.addRotating(record.accessToken);
-    this.#deps.redactor.addRotating(record.refreshToken);
-    this.#setRecord(record);
-  }
-
-  #setRecord(record: TokenRecord | null): void {
-    this.#record = record;
-    this.#useUntil = record === null ? Number.NEGATIVE_INFINITY : nextActionAt(record, this.#policy);
-  }
-
-  /**
-   * Adopts the store's record when it is newer than ours. Returns it when it serves `request` (the
-   * policy says `use`; for a forced renewal, it carries another token), else `null`: a grant follows.
-   */
-  async #adoptFromStore(request: FlightRequest): Promise<TokenRecord | null> {
-    this.assertOpen();
-    const stored = await this.#deps.store.readToken();
-    const use =
-      stored === null ? 'ignore' : storedRecordUse(stored, this.#record, request.replacing, this.#options.clock.now(), this.#policy);
-    if (use === 'ignore') return null;
-    if (use === 'serve') {
-      await this.#commit(stored!, 'store', request.reason);
-      return stored;
-    }
-    // Too old to serve, yet newer than ours: the grant must start from it. Another instance may have
-    // rotated the refresh token ours came from, and refreshing with that one ends the shared session.
-    this.#adopt(stored!);
-    return null;
-  }
-
   /** Background mode's timer fired: renew when the policy (and any pause or cooldown) allows, else sleep on. */
   #onWake(): void {
     if (this.#closing.signal.aborted || this.#flight !== null) return;
-    const record = this.#record;
-    const serves = record !== null && decide(record, this.#options.clock.now(), this.#policy).type === 'use';
+    const record = this.#local.current;
+    const serves = record !== null && this.#local.decide().type === 'use';
     const next = wakeAction({
       useUntil: serves ? nextActionAt(record, this.#policy) : null,
       pausedUntil: this.#timer.pausedUntil(),
-      cooldownUntil: this.#nextGrant() === 'password' ? this.#deps.cooldown.retryAt() : null,
+      cooldownUntil: this.#local.nextGrant() === 'password' ? this.#deps.cooldown.retryAt() : null,
     });
     if (next === 'renew') {
       this.#renew({ reason: 'background', replacing: undefined, background: true }).catch(() => {
