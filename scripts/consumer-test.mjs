@@ -4,9 +4,12 @@
 // `create-next-app` or `tsc --init` generated) is copied outside the workspace, gets the tarballs it
 // needs installed with npm, and runs its own scripts. Sequential, one shared npm cache.
 // `node scripts/consumer-test.mjs [name...]` runs only the named projects. Run after `pnpm build`.
+// APIAX_TEST_NODES (directories holding other `node` binaries, `:`-separated; CI sets it to Node 22's and
+// 24's) runs each project's steps again under each of those Nodes, on the one install.
+import { execFileSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { delimiter, join, resolve } from 'node:path';
 import { loadEach, nextAppChecks, run, typecheckMatrix, writeReadmeBlocks } from './consumer-steps.mjs';
 
 const root = resolve(import.meta.dirname, '..');
@@ -42,8 +45,23 @@ const PROJECTS = {
   },
 };
 
+function fail(name, node, error, started) {
+  console.error(`FAIL consumer ${name} (${node}): ${error instanceof Error ? error.message : String(error)}`);
+  results.push({ name, node, ok: false, seconds: started === 0 ? 0 : (Date.now() - started) / 1000 });
+}
+
 function npm(cwd, ...args) {
   return () => run('npm', args, cwd);
+}
+
+/** `null`: the Node running this script; else a directory to put first on PATH. */
+const nodeDirs = [null, ...(process.env.APIAX_TEST_NODES ?? '').split(delimiter).filter(Boolean)];
+const basePath = process.env.PATH;
+
+/** Puts `dir`'s node first on PATH for every command the steps run; returns its version. */
+function useNode(dir) {
+  process.env.PATH = dir === null ? basePath : `${dir}${delimiter}${basePath}`;
+  return execFileSync('node', ['--version'], { encoding: 'utf8' }).trim();
 }
 
 const wanted = process.argv.slice(2);
@@ -64,21 +82,30 @@ try {
     const project = PROJECTS[name];
     if (project === undefined) throw new Error(`no consumer project ${name}; known: ${Object.keys(PROJECTS).join(', ')}`);
     const dir = join(work, name);
-    const started = Date.now();
-    console.log(`\n=== consumer ${name}`);
+    console.log(`\n=== consumer ${name}: install`);
     try {
       cpSync(join(root, 'consumers', name), dir, { recursive: true });
       run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', ...project.packages.map(tarballOf)], dir);
-      for (const step of project.steps(dir)) await step();
-      results.push({ name, ok: true, seconds: (Date.now() - started) / 1000 });
     } catch (error) {
-      console.error(`FAIL consumer ${name}: ${error instanceof Error ? error.message : String(error)}`);
-      results.push({ name, ok: false, seconds: (Date.now() - started) / 1000 });
+      fail(name, 'install', error, 0);
+      continue;
     }
+    for (const nodeDir of nodeDirs) {
+      const node = useNode(nodeDir);
+      const started = Date.now();
+      console.log(`\n=== consumer ${name} on Node ${node}`);
+      try {
+        for (const step of project.steps(dir)) await step();
+        results.push({ name, node, ok: true, seconds: (Date.now() - started) / 1000 });
+      } catch (error) {
+        fail(name, node, error, started);
+      }
+    }
+    useNode(null);
   }
 } finally {
   rmSync(work, { recursive: true, force: true });
 }
 console.log('\nconsumer matrix:');
-for (const { name, ok, seconds } of results) console.log(`  ${ok ? 'ok  ' : 'FAIL'} ${name} (${seconds.toFixed(0)} s)`);
+for (const { name, node, ok, seconds } of results) console.log(`  ${ok ? 'ok  ' : 'FAIL'} ${name} on ${node} (${seconds.toFixed(0)} s)`);
 process.exit(results.every((result) => result.ok) ? 0 : 1);
