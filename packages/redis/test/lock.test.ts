@@ -86,16 +86,20 @@ describe('RedisTokenStore.withLock', () => {
     const waiters = Array.from({ length: 20 }, () => store());
     // Connected and subscribed beforehand, so that what is counted below is the coordination itself.
     await Promise.all(waiters.map((waiter) => waiter.withLock(`${ACCOUNT}-warm-up`, async () => {}, LOCK)));
+    const holder = await holdLock(holderStore, ACCOUNT, LOCK);
     const monitor = await new Redis(redisStores.redis.url).monitor();
     const commands: string[] = [];
+    let lockAttempts = 0;
     monitor.on('monitor', (_time: string, args: string[], source: string) => {
       // Not the script-internal calls, nor this test's own EXISTS.
       const name = String(args[0]).toLowerCase();
       if (source !== 'lua' && name !== 'exists') commands.push(name);
+      // A waiter's attempt is the acquire script (two keys, the lock first); the holder's lease
+      // extensions (one key) are not.
+      if (source !== 'lua' && name.startsWith('eval') && args[2] === '2' && args[3] === LOCK_KEY) lockAttempts += 1;
     });
     monitor.on('error', () => {});
     try {
-      const holder = await holdLock(holderStore, ACCOUNT, LOCK);
       let insideWithoutLock = 0;
       const adopted = waiters.map((waiter) =>
         waiter.withLock(
@@ -108,7 +112,8 @@ describe('RedisTokenStore.withLock', () => {
           LOCK,
         ),
       );
-      await expect.poll(() => commands.length).toBeGreaterThanOrEqual(20); // each waiter's one attempt
+      // Each waiter's first attempt refused: only then does the release find them all waiting.
+      await expect.poll(() => lockAttempts, { timeout: 10_000 }).toBeGreaterThanOrEqual(20);
       const renewed = sampleRecord(Date.now(), { accessToken: 'renewed-by-the-holder' });
       await holderStore.set(ACCOUNT, renewed);
       const beforeRelease = commands.length;
