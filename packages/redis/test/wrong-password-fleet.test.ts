@@ -50,9 +50,15 @@ async function startFake(): Promise<FakeApiax> {
   return fake;
 }
 
-async function startFleet(options: { fake: FakeApiax; encryptionKey: string; password: string; offsetMs?: number }): Promise<Fleet> {
-  const { password, ...rest } = options;
-  const fleet = await Fleet.start({ size: SIZE, redisUrl: redis.url, env: { APIAX_PASSWORD: password }, ...rest });
+async function startFleet(options: {
+  fake: FakeApiax;
+  encryptionKey: string;
+  password: string;
+  offsetMs?: number;
+  size?: number;
+}): Promise<Fleet> {
+  const { password, size = SIZE, ...rest } = options;
+  const fleet = await Fleet.start({ size, redisUrl: redis.url, env: { APIAX_PASSWORD: password }, ...rest });
   fleets.push(fleet);
   return fleet;
 }
@@ -218,7 +224,7 @@ describe('a wrong password in a fleet sharing a RedisTokenStore', () => {
 
       // Redis is back, empty (no persistence): each instance still remembers its cooldown.
       await redis.start();
-      await vi.waitFor(async () => expect(await connectedClients()).toBeGreaterThanOrEqual(SIZE), WAIT);
+      await everyInstanceReconnected();
       allEnded(await wrong.burst(CALLS), SIZE * CALLS, INVALID_CREDENTIALS, 'Redis back');
       expect(currentFake.stats).toMatchObject({ tokenRequests: 1, password: 1, apiCalls: 0 });
       for (const report of await reports(wrong)) {
@@ -229,6 +235,11 @@ describe('a wrong password in a fleet sharing a RedisTokenStore', () => {
     FLEET_TEST_TIMEOUT_MS,
   );
 });
+
+/** Each instance holds two connections (commands, lock notifications): waits until all are back after a restart. */
+async function everyInstanceReconnected(size = SIZE): Promise<void> {
+  await vi.waitFor(async () => expect(await connectedClients()).toBeGreaterThanOrEqual(2 * size), WAIT);
+}
 
 async function connectedClients(): Promise<number> {
   const list = await raw.client('LIST');
