@@ -234,6 +234,43 @@ describe('a wrong password in a fleet sharing a RedisTokenStore', () => {
     },
     FLEET_TEST_TIMEOUT_MS,
   );
+
+  // A CORE GAP, failing as of this commit. After Redis comes back empty, the instances fail fast from their own
+  // memory but never put the rejection back: LoginCooldown.check() answers from the local cooldown without
+  // looking at the store, LoginCooldown writes a rejection only right after a rejected grant, and GuardedStore
+  // writes back only the token record when a failing store recovers (these instances did not even see it fail).
+  // So an instance started afterwards sends the wrong password again within the same cooldown step.
+  it(
+    'Redis restarted empty after the rejection: the instances that remember it share it again, so a late starter sends nothing',
+    async () => {
+      const currentFake = await startFake();
+      // A small fleet shows it: the gap is per instance, not a race.
+      const size = 3;
+      const wrong = await startFleet({
+        fake: currentFake,
+        encryptionKey: randomBytes(32).toString('base64'),
+        password: WRONG_PASSWORD,
+        size,
+      });
+      allEnded(await wrong.burst(CALLS), size * CALLS, INVALID_CREDENTIALS, 'cold start');
+      expect(currentFake.stats).toMatchObject({ tokenRequests: 1, password: 1, failedLogins: 1 });
+
+      await redis.restart(); // no persistence: the rejection is gone from Redis
+      await everyInstanceReconnected(size);
+      // The fleet keeps calling: every instance goes through the store (lock, read) and fails fast.
+      allEnded(await wrong.burst(CALLS), size * CALLS, INVALID_CREDENTIALS, 'Redis back, empty');
+      expect(currentFake.stats).toMatchObject({ tokenRequests: 1, password: 1 });
+
+      const late = await wrong.add();
+      allEnded(await wrong.burst(CALLS, [late]), CALLS, INVALID_CREDENTIALS, 'late starter');
+      expect(currentFake.stats, 'the late starter sent the wrong password again').toMatchObject({
+        tokenRequests: 1,
+        password: 1,
+        failedLogins: 1,
+      });
+    },
+    FLEET_TEST_TIMEOUT_MS,
+  );
 });
 
 /** Each instance holds two connections (commands, lock notifications): waits until all are back after a restart. */
