@@ -10,6 +10,8 @@ export interface BurstResult {
   failed: number;
   /** The first few failures, e.g. `http 401` or `error timeout`. */
   failures: string[];
+  /** How many calls ended each way: `ok`, `error invalid_credentials`, `http 401`... */
+  byOutcome: Record<string, number>;
 }
 
 export interface LogEntry {
@@ -95,6 +97,10 @@ export interface FleetOptions {
   sentinel?: { sentinels: Array<{ host: string; port: number }>; name: string };
   /** `false`: each instance keeps the default in-memory store (the baseline). */
   withStore?: boolean;
+  /** `APIAX_*` values over the fake's own (a wrong `APIAX_PASSWORD`...). */
+  env?: Record<string, string>;
+  /** Where the shared clock starts, ms ahead of real time: a fleet restarted after `advance` keeps the fake's time. */
+  offsetMs?: number;
 }
 
 /**
@@ -104,32 +110,49 @@ export interface FleetOptions {
 export class Fleet {
   readonly instances: FleetInstance[];
   readonly #fake: FakeApiax;
+  readonly #options: FleetOptions;
   readonly #dead = new Set<FleetInstance>();
-  #offsetMs = 0;
+  #offsetMs: number;
 
-  private constructor(instances: FleetInstance[], fake: FakeApiax) {
+  private constructor(instances: FleetInstance[], options: FleetOptions) {
     this.instances = instances;
-    this.#fake = fake;
+    this.#fake = options.fake;
+    this.#options = options;
+    this.#offsetMs = options.offsetMs ?? 0;
   }
 
   static async start(options: FleetOptions): Promise<Fleet> {
     const instances = Array.from({ length: options.size }, () => new FleetInstance());
-    const fleet = new Fleet(instances, options.fake);
-    await Promise.all(instances.map((instance) => instance.online));
-    await Promise.all(
-      instances.map((instance) =>
-        instance.request('start', {
-          env: options.fake.env,
-          redisUrl: options.redisUrl,
-          encryptionKey: options.encryptionKey,
-          cluster: options.cluster,
-          sentinel: options.sentinel,
-          withStore: options.withStore ?? true,
-          offset: fleet.#offsetMs,
-        }),
-      ),
-    );
+    const fleet = new Fleet(instances, options);
+    await Promise.all(instances.map((instance) => fleet.#startClient(instance)));
     return fleet;
+  }
+
+  /** How far ahead of real time the fleet's (and the fake's) clock runs, ms. */
+  get offsetMs(): number {
+    return this.#offsetMs;
+  }
+
+  /** One more instance, started now with the fleet's options and clock (a late start, a scale-out). */
+  async add(): Promise<FleetInstance> {
+    const instance = new FleetInstance();
+    this.instances.push(instance);
+    await this.#startClient(instance);
+    return instance;
+  }
+
+  async #startClient(instance: FleetInstance): Promise<void> {
+    const options = this.#options;
+    await instance.online;
+    await instance.request('start', {
+      env: { ...options.fake.env, ...options.env },
+      redisUrl: options.redisUrl,
+      encryptionKey: options.encryptionKey,
+      cluster: options.cluster,
+      sentinel: options.sentinel,
+      withStore: options.withStore ?? true,
+      offset: this.#offsetMs,
+    });
   }
 
   /** Moves the fake's clock and every instance's clock forward by `seconds`. */
@@ -146,6 +169,7 @@ export class Fleet {
       ok: results.reduce((sum, result) => sum + result.ok, 0),
       failed: results.reduce((sum, result) => sum + result.failed, 0),
       failures: results.flatMap((result) => result.failures).slice(0, 10),
+      byOutcome: sumCounts(results.map((result) => result.byOutcome)),
     };
   }
 
@@ -161,4 +185,11 @@ export class Fleet {
   async close(): Promise<void> {
     await Promise.all(this.instances.map((instance) => instance.close()));
   }
+}
+
+/** Adds up per-instance counts by key. */
+function sumCounts(counts: Array<Record<string, number>>): Record<string, number> {
+  const sum: Record<string, number> = {};
+  for (const count of counts) for (const [key, value] of Object.entries(count)) sum[key] = (sum[key] ?? 0) + value;
+  return sum;
 }
