@@ -12,6 +12,8 @@ interface Cooldown {
   /** Clock time from which a password may be sent again; `Infinity`: never (gave up). */
   retryAt: number;
   error: ApiaxAuthError;
+  /** The fleet's record of it, to share again if the store loses it (set once its tag is computed). */
+  record?: LoginRejectionRecord;
 }
 
 export interface LoginCooldownOptions {
@@ -67,12 +69,15 @@ export class LoginCooldown {
   /** Before a password grant, inside the store's lock: this client's cooldown, then the fleet's. */
   async check(): Promise<ApiaxAuthError | null> {
     const local = this.failFast();
-    if (local !== null) return local;
+    if (local !== null) {
+      await this.#shareAgain();
+      return local;
+    }
     const shared = await this.#options.store.readRejection();
     if (shared === null || !(await this.#isOurs(shared))) return null;
     const retryAt = shared.retryAt ?? Number.POSITIVE_INFINITY;
     if (this.#options.clock.now() >= retryAt) return null;
-    this.#current = { rejections: shared.rejections, retryAt, error: errorOf(shared) };
+    this.#current = { rejections: shared.rejections, retryAt, error: errorOf(shared), record: shared };
     this.#options.log.debug('another instance had these credentials rejected; failing fast', { rejections: shared.rejections });
     return this.failFast();
   }
@@ -84,7 +89,8 @@ export class LoginCooldown {
     const rejections = Math.max(this.#current?.rejections ?? 0, sharedRejections) + 1;
     const now = this.#options.clock.now();
     const retryAt = now + loginCooldownDelay(rejections, this.#options.cooldownMs);
-    this.#current = { rejections, retryAt, error };
+    const current: Cooldown = { rejections, retryAt, error };
+    this.#current = current;
     const salt = shared !== null && sharedRejections > 0 ? shared.credentialSalt : randomBytes(16).toString('base64url');
     const record: LoginRejectionRecord = {
       kind: 'login-rejection',
@@ -97,7 +103,19 @@ export class LoginCooldown {
     };
     if (error.status !== undefined) record.status = error.status;
     if (error.oauthError !== undefined) record.oauthError = error.oauthError;
+    current.record = record;
     await this.#options.store.writeRejection(record);
+  }
+
+  /**
+   * A shared store that lost the fleet's rejection (a restart without persistence, an eviction, a
+   * failover to a replica that never had it) would let the next instance started send the password again:
+   * an instance that still remembers the rejection puts it back. One read per flight during a cooldown.
+   */
+  async #shareAgain(): Promise<void> {
+    const record = this.#current?.record;
+    if (record === undefined || !this.#options.store.reachableByOthers) return;
+    if ((await this.#options.store.readRejection()) === null) await this.#options.store.writeRejection(record);
   }
 
   /** A password grant succeeded: the credentials are good, for this client and the fleet. */

@@ -67,6 +67,28 @@ describe('the login cooldown is shared through the store: a fleet never locks th
     expect(await other.getAccessToken()).toBe(await corrected.getAccessToken());
   });
 
+  it('a store that lost the rejection gets it back from an instance that remembers it: a late starter sends nothing', async () => {
+    const { fake, clock, client } = await startHarness({ bruteForce: { maxFailures: 5 } });
+    const key = `apiax-auth:v1:${fake.issuer}#integration-api#demo:login-rejection`;
+    const store = new MemoryTokenStore();
+    const first = client({ password: WRONG, store });
+    await expect(first.getAccessToken()).rejects.toMatchObject({ code: 'invalid_credentials' });
+    const written = await store.get(key);
+    expect(parseStoredRecord(written)).toMatchObject({ kind: 'login-rejection', rejections: 1 });
+
+    await store.delete(key); // Redis restarted without persistence, or evicted the key
+    clock.advance(60);
+    await expect(first.getAccessToken()).rejects.toMatchObject({ code: 'invalid_credentials' });
+    expect(await store.get(key)).toEqual(written);
+
+    const late = client({ password: WRONG, store });
+    await expect(late.getAccessToken()).rejects.toMatchObject({ code: 'invalid_credentials' });
+    expect(fake.stats).toMatchObject({ password: 1, failedLogins: 1 });
+    // The shared record is the very one first wrote: same salt and tag, same cooldown end.
+    const lateError = late.status().lastError;
+    expect(lateError?.message).toMatch(/Failing fast for 240 s more/);
+  });
+
   it('stores nothing that recovers or tests the password cheaply: a salted scrypt tag, never a plain hash', async () => {
     const { fake, client } = await startHarness();
     const key = `apiax-auth:v1:${fake.issuer}#integration-api#demo:login-rejection`;
