@@ -1,0 +1,65 @@
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import type { Environment } from '../shared/demo-settings.js';
+import { FLEET_ENV, FLEET_SIZE, FLEET_USERNAME } from '../shared/fleet-settings.js';
+import { spawnService, type ServiceProcess } from './service-process.js';
+
+export interface StartFleetOptions {
+  redisServer: string;
+  /** The apps' environment (fake mode: `APIAX_*` point at the embedded fake). */
+  appEnv: Environment;
+  fleetPassword: string;
+  distDir: string;
+  cwd: string;
+  verbose: boolean;
+  timeoutMs: number;
+  /** Called with each process as soon as it is spawned, so a shutdown during the start stops it too. */
+  register: (service: ServiceProcess) => void;
+}
+
+/** The running fleet: the store's URL and the instances' URLs, in instance order. */
+export interface RunningFleet {
+  redisUrl: string;
+  urls: string[];
+}
+
+/**
+ * Starts a private redis-server (through its keeper) and {@link FLEET_SIZE} instances of the fleet app
+ * sharing it: one account, one store, one encryption key made for this run and forgotten with it.
+ */
+export async function startFleet(options: StartFleetOptions): Promise<RunningFleet> {
+  const keeper = spawnService({
+    name: 'redis',
+    args: [join(options.distDir, 'apps', 'redis-keeper', 'main.js'), options.redisServer],
+    env: options.appEnv,
+    cwd: options.cwd,
+    verbose: options.verbose,
+    ipc: true,
+  });
+  options.register(keeper);
+  const redisUrl = await keeper.announcedUrl(options.timeoutMs);
+
+  const storeKey = randomBytes(32).toString('base64');
+  const instances = Array.from({ length: FLEET_SIZE }, (_unused, index) => {
+    const instance = spawnService({
+      name: `fleet-${index + 1}`,
+      args: [join(options.distDir, 'apps', 'fleet', 'main.js')],
+      env: {
+        ...options.appEnv,
+        PORT: '0',
+        APIAX_USERNAME: FLEET_USERNAME,
+        APIAX_PASSWORD: options.fleetPassword,
+        [FLEET_ENV.instance]: String(index + 1),
+        [FLEET_ENV.redisUrl]: redisUrl,
+        [FLEET_ENV.storeKey]: storeKey,
+      },
+      cwd: options.cwd,
+      verbose: options.verbose,
+      ipc: true,
+    });
+    options.register(instance);
+    return instance;
+  });
+  const urls = await Promise.all(instances.map((instance) => instance.announcedUrl(options.timeoutMs)));
+  return { redisUrl, urls };
+}
