@@ -4,8 +4,7 @@ import { FLEET_SIZE, type FleetAbsence } from '../shared/fleet-settings.js';
 /** Why there is no fleet, said where the user is looking when the demo starts. */
 const FLEET_ABSENT: Record<FleetAbsence, string> = {
   disabled: 'The fleet is off (DEMO_FLEET=off).',
-  'no-redis-server':
-    'No redis-server found, so no fleet: `apt-get install redis-server` or `brew install redis`, then `pnpm demo` again.',
+  'no-redis-server': 'No redis-server found, so no fleet: `apt-get install redis-server` or `brew install redis`, then `pnpm demo` again.',
   'real-apiax': 'The fleet runs on the embedded fake only.',
 };
 
@@ -16,7 +15,9 @@ export function bannerLines(mode: DemoMode, dashboardUrl: string, env: Environme
       ? 'against an embedded fake Apiax (no account needed; set APIAX_USERNAME/APIAX_PASSWORD for the real one)'
       : `against the real Apiax as ${env.APIAX_USERNAME}`;
   const fleet =
-    fleetAbsence === null ? `  And a fleet: ${FLEET_SIZE} instances of one app sharing one Redis store.` : `  ${FLEET_ABSENT[fleetAbsence]}`;
+    fleetAbsence === null
+      ? `  And a fleet: ${FLEET_SIZE} instances of one app sharing one Redis store.`
+      : `  ${FLEET_ABSENT[fleetAbsence]}`;
   return [
     '',
     '  apiax-auth demo: Express, Nest and Next.js apps, each calling the rule engine through its adapter,',
