@@ -43,7 +43,10 @@ export function FleetCard({ fleet, elapsedMs, onBurst }: { fleet: FleetView; ela
             createApiaxAuth(&#123; store: new RedisTokenStore(&#123; url, encryptionKey &#125;) &#125;)
           </code>
         </div>
-        <span className={`pill pill--${fleet.sharedFingerprint === null ? 'signed-out' : 'valid'}`} data-testid="fleet-shared">
+        <span
+          className={`pill fleet__shared pill--${fleet.sharedFingerprint === null ? 'signed-out' : 'valid'}`}
+          data-testid="fleet-shared"
+        >
           {fleet.sharedFingerprint !== null
             ? `one token: ${fleet.sharedFingerprint}`
             : holders === 0

@@ -31,7 +31,8 @@ export async function startFleet(options: StartFleetOptions): Promise<RunningFle
   const keeper = spawnService({
     name: 'redis',
     args: [join(options.distDir, 'apps', 'redis-keeper', 'main.js'), options.redisServer],
-    env: options.appEnv,
+    // Neither the keeper nor redis-server needs a credential: they get none of the apps' variables.
+    env: keeperEnvironment(options.appEnv),
     cwd: options.cwd,
     verbose: options.verbose,
     ipc: true,
@@ -62,4 +63,11 @@ export async function startFleet(options: StartFleetOptions): Promise<RunningFle
   });
   const urls = await Promise.all(instances.map((instance) => instance.announcedUrl(options.timeoutMs)));
   return { redisUrl, urls };
+}
+
+/** What the keeper (and the redis-server it starts) needs of the environment: where programs and temporary files are. */
+function keeperEnvironment(appEnv: Environment): Environment {
+  const kept: Environment = {};
+  for (const name of ['PATH', 'HOME', 'TMPDIR', 'LANG']) if (appEnv[name] !== undefined) kept[name] = appEnv[name];
+  return kept;
 }
