@@ -16,6 +16,13 @@ function Hint({ absence }: { absence: FleetAbsence }) {
           The fleet is off (<code>DEMO_FLEET=off</code>). Run <code>pnpm demo</code> without it to start one.
         </>
       );
+    case 'start-failed':
+      return (
+        <>
+          The fleet could not start: the terminal running <code>pnpm demo</code> says why (with <code>DEMO_VERBOSE=1</code>,
+          redis-server&rsquo;s own output too). The rest of the demo runs without it.
+        </>
+      );
     case 'real-apiax':
       return (
         <>

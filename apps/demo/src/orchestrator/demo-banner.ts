@@ -6,6 +6,7 @@ const FLEET_ABSENT: Record<FleetAbsence, string> = {
   disabled: 'The fleet is off (DEMO_FLEET=off).',
   'no-redis-server': 'No redis-server found, so no fleet: `apt-get install redis-server` or `brew install redis`, then `pnpm demo` again.',
   'real-apiax': 'The fleet runs on the embedded fake only.',
+  'start-failed': 'The fleet could not start (see above): the rest of the demo runs without it.',
 };
 
 /** What the demo prints once everything answers: what runs, against what, and the one URL to open. */

@@ -11,7 +11,7 @@ import { findRedisServer } from './find-redis-server.js';
 import { planFleet } from './fleet-plan.js';
 import { chooseDashboardPort } from './ports.js';
 import { signalGroup, spawnService, type ServiceProcess } from './service-process.js';
-import { startFleet, type RunningFleet } from './start-fleet.js';
+import { FleetStartError, startFleet, type RunningFleet } from './start-fleet.js';
 import { waitForHttp } from './wait-for-http.js';
 
 /** The package root: `dist/orchestrator/run-demo.js` → `apps/demo`. */
@@ -115,6 +115,14 @@ export async function runDemo(env: Environment = process.env): Promise<number> {
             verbose,
             timeoutMs: START_TIMEOUT_MS,
             register: (service) => services.push(service),
+            forget: (service) => {
+              const index = services.indexOf(service);
+              if (index >= 0) services.splice(index, 1);
+            },
+          }).catch((error: unknown) => {
+            if (!(error instanceof FleetStartError) || shuttingDown !== null) throw error;
+            reportFleetFailure(error);
+            return null;
           })
         : Promise.resolve(null);
     const [expressUrl, nestUrl, fleet] = await Promise.all([
@@ -122,7 +130,7 @@ export async function runDemo(env: Environment = process.env): Promise<number> {
       nest.announcedUrl(START_TIMEOUT_MS),
       fleetStarting,
     ]);
-    const fleetAbsence = fleetPlan.start ? null : fleetPlan.absence;
+    const fleetAbsence = !fleetPlan.start ? fleetPlan.absence : fleet === null ? 'start-failed' : null;
 
     // Ctrl-C during the start: stop here rather than start the dashboard after everything else stopped.
     if (shuttingDown !== null) return shuttingDown;
@@ -182,4 +190,10 @@ export async function runDemo(env: Environment = process.env): Promise<number> {
     return failed(reason, culprit);
   }
   return stopped;
+}
+
+/** The fleet is an extra: the demo goes on without it, after saying why. */
+function reportFleetFailure(error: FleetStartError): void {
+  console.error(`\n  The fleet could not start: ${error.message}`);
+  if (error.output.length > 0) console.error(error.output.map((line) => `    ${line}`).join('\n'));
 }

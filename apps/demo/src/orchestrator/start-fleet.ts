@@ -15,7 +15,22 @@ export interface StartFleetOptions {
   timeoutMs: number;
   /** Called with each process as soon as it is spawned, so a shutdown during the start stops it too. */
   register: (service: ServiceProcess) => void;
+  /** Called with each process of a fleet that failed to start, once it is stopped. */
+  forget: (service: ServiceProcess) => void;
 }
+
+/** The fleet could not start; its processes are stopped. `output` holds the failing one's last lines. */
+export class FleetStartError extends Error {
+  override readonly name = 'FleetStartError';
+  constructor(
+    message: string,
+    readonly output: string[],
+  ) {
+    super(message);
+  }
+}
+
+const FAILED_STOP_GRACE_MS = 1_000;
 
 /** The running fleet: the store's URL and the instances' URLs, in instance order. */
 export interface RunningFleet {
@@ -26,8 +41,27 @@ export interface RunningFleet {
 /**
  * Starts a private redis-server (through its keeper) and {@link FLEET_SIZE} instances of the fleet app
  * sharing it: one account, one store, one encryption key made for this run and forgotten with it.
+ * The fleet is an extra: when it cannot start, its processes are stopped and a {@link FleetStartError}
+ * says why, so the rest of the demo can run without it.
  */
 export async function startFleet(options: StartFleetOptions): Promise<RunningFleet> {
+  const spawned: ServiceProcess[] = [];
+  const register = (service: ServiceProcess): void => {
+    spawned.push(service);
+    options.register(service);
+  };
+  try {
+    return await spawnFleet(options, register);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    const culprit = spawned.find((service) => reason.startsWith(service.name));
+    await Promise.all(spawned.map((service) => service.stop(FAILED_STOP_GRACE_MS)));
+    for (const service of spawned) options.forget(service);
+    throw new FleetStartError(reason, culprit?.recentOutput() ?? []);
+  }
+}
+
+async function spawnFleet(options: StartFleetOptions, register: (service: ServiceProcess) => void): Promise<RunningFleet> {
   const keeper = spawnService({
     name: 'redis',
     args: [join(options.distDir, 'apps', 'redis-keeper', 'main.js'), options.redisServer],
@@ -37,7 +71,7 @@ export async function startFleet(options: StartFleetOptions): Promise<RunningFle
     verbose: options.verbose,
     ipc: true,
   });
-  options.register(keeper);
+  register(keeper);
   const redisUrl = await keeper.announcedUrl(options.timeoutMs);
 
   const storeKey = randomBytes(32).toString('base64');
@@ -58,7 +92,7 @@ export async function startFleet(options: StartFleetOptions): Promise<RunningFle
       verbose: options.verbose,
       ipc: true,
     });
-    options.register(instance);
+    register(instance);
     return instance;
   });
   const urls = await Promise.all(instances.map((instance) => instance.announcedUrl(options.timeoutMs)));

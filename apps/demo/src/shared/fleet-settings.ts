@@ -24,10 +24,10 @@ export const FLEET_ENV = {
   storeKey: 'DEMO_FLEET_STORE_KEY',
 } as const;
 
-/** Why the fleet is not running: switched off, no redis-server found, or not on the embedded fake. */
-export type FleetAbsence = 'disabled' | 'no-redis-server' | 'real-apiax';
+/** Why the fleet is not running: switched off, no redis-server found, not on the embedded fake, or it failed to start. */
+export type FleetAbsence = 'disabled' | 'no-redis-server' | 'real-apiax' | 'start-failed';
 
-const ABSENCES: readonly FleetAbsence[] = ['disabled', 'no-redis-server', 'real-apiax'];
+const ABSENCES: readonly FleetAbsence[] = ['disabled', 'no-redis-server', 'real-apiax', 'start-failed'];
 
 /** The dashboard's view of the fleet's set-up: its URLs, or why there are none. */
 export type FleetSetup = { running: true; urls: string[] } | { running: false; absence: FleetAbsence };

@@ -37,6 +37,8 @@ async function startOn(port: number): Promise<ChildProcess> {
   let output = '';
   const ready = new Promise<void>((resolve) => {
     const listen = (chunk: Buffer): void => {
+      // Passed on: the orchestrator keeps the last lines (shown if the fleet fails) and streams them with DEMO_VERBOSE=1.
+      process.stdout.write(chunk);
       output += chunk.toString('utf8');
       if (output.includes(READY_LINE)) resolve();
       if (output.length > 20_000) output = output.slice(-10_000);
