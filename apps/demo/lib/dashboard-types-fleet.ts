@@ -2,6 +2,7 @@ import type { ApiaxAuthState, ApiaxStoreState } from '@apiax-auth/core';
 import type { FleetAbsence } from '../src/shared/fleet-settings.js';
 import type { FleetTokenSource } from '../src/shared/fleet-snapshot.js';
 
+/** Re-exported for the page's components, which import their types from lib/ only. */
 export type { FleetAbsence, FleetTokenSource };
 
 /** One row of the fleet card: an instance's client as its status and its token tracker see it. */

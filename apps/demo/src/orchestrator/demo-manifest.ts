@@ -21,6 +21,7 @@ export interface DemoManifest {
   appPids: number[];
 }
 
+/** Writes the manifest as JSON, once everything answers (a reader may take its presence for "ready"). */
 export function writeManifest(path: string, manifest: DemoManifest): void {
   writeFileSync(path, JSON.stringify(manifest, null, 2));
 }

@@ -4,6 +4,7 @@ import type { Environment } from '../shared/demo-settings.js';
 import { FLEET_ENV, FLEET_SIZE, FLEET_USERNAME } from '../shared/fleet-settings.js';
 import { spawnService, type ServiceProcess } from './service-process.js';
 
+/** What {@link startFleet} needs from the orchestrator. */
 export interface StartFleetOptions {
   redisServer: string;
   /** The apps' environment (fake mode: `APIAX_*` point at the embedded fake). */

@@ -12,6 +12,7 @@ export interface FleetRow {
   adopted: number;
 }
 
+/** Reads every row of the fleet card's table, in page order. */
 export async function readFleetRows(page: Page): Promise<FleetRow[]> {
   const rows = page.getByTestId('fleet-instance');
   const count = await rows.count();

@@ -9,6 +9,7 @@ import { RULES_EVAL_PATH, RULES_EVAL_QUERY } from '../../shared/rules-query.js';
 import { trackTokens, type TokenTracker } from '../../shared/token-fingerprint.js';
 import { readAdvanceSeconds } from '../advance-request.js';
 
+/** A fleet instance's parts: the app to serve, and what its shutdown closes. */
 export interface FleetInstance {
   app: Express;
   auth: ApiaxAuth;
