@@ -7,8 +7,10 @@ import {
   fastForward as moveTime,
   type FastForwardSeconds,
 } from '../lib/fake-controls.js';
+import { burstAcrossFleet } from '../lib/fleet-burst.js';
 import { evaluateThrough, evaluateWithNext } from '../lib/rule-calls.js';
 import type { CallResult, ControlResult } from '../lib/dashboard-types.js';
+import type { FleetBurstResult } from '../lib/dashboard-types-fleet.js';
 
 // Server actions are public POST endpoints: each takes no input it does not check, and returns
 // only what the page shows (no token ever: results are summaries of the rule engine's answers).
@@ -24,6 +26,15 @@ export async function callViaExpress(): Promise<CallResult> {
 
 export async function callViaNest(): Promise<CallResult> {
   return evaluateThrough('nest');
+}
+
+/** "Burst": rule-engine calls to every fleet instance at once. */
+export async function burstFleet(): Promise<FleetBurstResult> {
+  try {
+    return await burstAcrossFleet();
+  } catch {
+    return { ok: false, message: 'the burst could not be sent', at: Date.now() };
+  }
 }
 
 export async function fastForward(seconds: number): Promise<ControlResult> {

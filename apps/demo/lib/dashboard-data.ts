@@ -6,20 +6,24 @@ import { FAKE_LIFETIMES } from '../src/shared/demo-settings.js';
 import { takeSnapshot } from '../src/shared/app-snapshot.js';
 import { apiax, nextDemoClock, nextTimeline } from './apiax.js';
 import { readDemoEnvironment } from './demo-env.js';
-import type { AdapterView, DashboardData, FakeView } from './dashboard-types.js';
+import type { AdapterView, DashboardData } from './dashboard-types.js';
+import { fetchFakeStats } from './fake-stats.js';
+import { loadFleetInstances } from './fleet-data.js';
+import { fleetViewOf } from './fleet-view.js';
 
 const SHOWN_EVENTS = 60;
 const PEER_TIMEOUT_MS = 2_500;
 const REAL_ACCESS_TOKEN_LIFETIME_MS = 30 * 60 * 1000;
 
-/** Reads the three clients' status (its own directly, the others over HTTP) and the fake's counters. */
+/** Reads the three clients' status (its own directly, the others over HTTP), the fleet's, and the fake's counters. */
 export async function loadDashboard(): Promise<DashboardData> {
   const environment = readDemoEnvironment();
   const own = ownSnapshot();
-  const [express, nest, fake] = await Promise.all([
+  const [express, nest, fake, fleetInstances] = await Promise.all([
     fetchSnapshot('express', environment.expressUrl),
     fetchSnapshot('nest', environment.nestUrl),
     environment.fakeAdminUrl === null ? null : fetchFakeStats(environment.fakeAdminUrl),
+    loadFleetInstances(environment.fleet),
   ]);
   const views = [viewOf('express', express), viewOf('nest', nest), viewOf('next', own)];
   const events = [express, nest, own]
@@ -33,7 +37,8 @@ export async function loadDashboard(): Promise<DashboardData> {
     accessTokenLifetimeMs: environment.mode === 'fake' ? FAKE_LIFETIMES.accessTokenSeconds * 1000 : REAL_ACCESS_TOKEN_LIFETIME_MS,
     clockOffsetMs: nextDemoClock.offsetMs,
     adapters: views,
-    fake,
+    fake: fake?.view ?? null,
+    fleet: fleetViewOf(environment.fleet, fleetInstances, fake?.fleetAccount ?? null),
     events,
   };
 }
@@ -89,25 +94,4 @@ function viewOf(adapter: AdapterName, snapshot: AppSnapshot | string): AdapterVi
     lastError: status.lastError,
     clockOffsetMs: snapshot.clockOffsetMs,
   };
-}
-
-async function fetchFakeStats(adminUrl: string): Promise<FakeView | null> {
-  try {
-    const response = await fetch(`${adminUrl}/__fake/stats`, { cache: 'no-store', signal: AbortSignal.timeout(PEER_TIMEOUT_MS) });
-    if (!response.ok) return null;
-    const stats = (await response.json()) as Partial<Record<keyof FakeView, unknown>>;
-    const count = (key: keyof FakeView): number => (typeof stats[key] === 'number' ? stats[key] : 0);
-    return {
-      tokenRequests: count('tokenRequests'),
-      password: count('password'),
-      refresh: count('refresh'),
-      failedLogins: count('failedLogins'),
-      failedRefreshes: count('failedRefreshes'),
-      apiCalls: count('apiCalls'),
-      rejectedApiCalls: count('rejectedApiCalls'),
-      activeSessions: count('activeSessions'),
-    };
-  } catch {
-    return null;
-  }
 }

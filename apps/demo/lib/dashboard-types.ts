@@ -2,6 +2,7 @@ import type { ApiaxAuthState, ApiaxAuthErrorCode } from '@apiax-auth/core';
 import type { AdapterName } from '../src/shared/app-snapshot.js';
 import type { DemoEvent } from '../src/shared/demo-event.js';
 import type { DemoMode } from '../src/shared/demo-settings.js';
+import type { FleetView } from './dashboard-types-fleet.js';
 
 export type { AdapterName, DemoEvent, DemoMode };
 
@@ -44,6 +45,8 @@ export interface DashboardData {
   adapters: AdapterView[];
   /** `null` against the real Apiax, or when the fake did not answer. */
   fake: FakeView | null;
+  /** The fleet sharing a Redis store, or why it is not running. */
+  fleet: FleetView;
   /** Newest first, from all three apps and the dashboard's controls. */
   events: DemoEvent[];
 }

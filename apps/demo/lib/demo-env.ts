@@ -1,5 +1,6 @@
 import 'server-only';
 import { DEMO_ENV, readDemoMode, readSessionMaxMs, type DemoMode, type Environment } from '../src/shared/demo-settings.js';
+import { readFleetSetup, type FleetSetup } from '../src/shared/fleet-settings.js';
 
 /** Where the dashboard finds the other apps and the fake; read per request (set by the orchestrator). */
 export interface DemoEnvironment {
@@ -11,6 +12,8 @@ export interface DemoEnvironment {
   fakeAdminUrl: string | null;
   /** Where the rule engine is, for the header (an origin, no secret). */
   apiOrigin: string;
+  /** The fleet instances' URLs, or why there is no fleet. */
+  fleet: FleetSetup;
 }
 
 export function readDemoEnvironment(env: Environment = process.env): DemoEnvironment {
@@ -22,6 +25,7 @@ export function readDemoEnvironment(env: Environment = process.env): DemoEnviron
     nestUrl: env[DEMO_ENV.nestUrl] || null,
     fakeAdminUrl: mode === 'fake' ? env[DEMO_ENV.fakeAdminUrl] || null : null,
     apiOrigin: originOf(env.APIAX_API_URL) ?? 'https://rule-engine.apiax.io',
+    fleet: readFleetSetup(env),
   };
 }
 

@@ -14,7 +14,7 @@ export const INJECTED_FAILURES = 3;
 const CONTROL_TIMEOUT_MS = 5_000;
 
 /**
- * Moves time for everyone: the fake first, then the Express and Nest apps, then this one. A client
+ * Moves time for everyone: the fake first, then the Express and Nest apps and the fleet, then this one. A client
  * moved before the fake would act on a jump the server has not made yet.
  */
 export async function fastForward(seconds: FastForwardSeconds): Promise<ControlResult> {
@@ -22,13 +22,15 @@ export async function fastForward(seconds: FastForwardSeconds): Promise<ControlR
   if (environment.fakeAdminUrl === null) return refusedOnRealApiax();
   const body = JSON.stringify({ seconds });
   await post(`${environment.fakeAdminUrl}/__fake/advance`, body);
+  const fleetUrls = environment.fleet.running ? environment.fleet.urls : [];
   await Promise.all(
-    [environment.expressUrl, environment.nestUrl].map((url) =>
+    [environment.expressUrl, environment.nestUrl, ...fleetUrls].map((url) =>
       url === null ? Promise.resolve() : post(`${url}/__demo/advance`, body).then(() => undefined),
     ),
   );
   nextDemoClock.advance(seconds);
-  const message = `Time moved ${formatDuration(seconds * 1000)} forward for the fake and all three clients`;
+  const everyone = fleetUrls.length > 0 ? 'all three clients and the fleet' : 'all three clients';
+  const message = `Time moved ${formatDuration(seconds * 1000)} forward for the fake and ${everyone}`;
   nextTimeline().note(`Fast-forward ${formatDuration(seconds * 1000)}`, message);
   return { ok: true, message };
 }

@@ -20,7 +20,9 @@ describe('the dashboard, on the embedded fake', () => {
   const pending: Promise<void>[] = [];
 
   beforeAll(async () => {
-    demo = await startDemo({ DEMO_FAKE_PASSWORD: PASSWORD_CANARY });
+    // As on a machine without redis-server (the fleet has a test of its own, fleet-card.test.ts): the
+    // path the orchestrator is told to use does not exist.
+    demo = await startDemo({ DEMO_FAKE_PASSWORD: PASSWORD_CANARY, DEMO_REDIS_SERVER: '/nonexistent/redis-server' });
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
     page.setDefaultTimeout(60_000);
@@ -58,6 +60,19 @@ describe('the dashboard, on the embedded fake', () => {
     expect(await page.getByTestId('resilience').isVisible()).toBe(true);
     // The printed URL is the one the manifest names, and it is the only URL printed.
     expect(demo.output().match(/https?:\/\/\S+/g)).toEqual([demo.manifest.dashboardUrl]);
+  });
+
+  it('without redis-server, starts no fleet and its card says how to get one', async () => {
+    expect(demo.manifest.fleetUrls).toEqual([]);
+    expect(demo.manifest.redisUrl).toBeNull();
+    expect(demo.manifest.fleetAbsence).toBe('no-redis-server');
+    expect(demo.output()).toContain('No redis-server found, so no fleet: `apt-get install redis-server` or `brew install redis`');
+    expect(await page.getByTestId('fleet-card').getAttribute('data-absence')).toBe('no-redis-server');
+    const hint = await text('fleet-hint')();
+    expect(hint).toContain('apt-get install redis-server');
+    expect(hint).toContain('brew install redis');
+    expect(hint).toContain('then run pnpm demo again');
+    expect(await page.getByTestId('fleet-instance').count()).toBe(0);
   });
 
   it('calls the rule engine through each adapter, and counts each one login', async () => {

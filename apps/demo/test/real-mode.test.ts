@@ -50,6 +50,9 @@ describe('the demo with APIAX_USERNAME, APIAX_PASSWORD (and a 2FA key) set', () 
     expect(await page.getByTestId('mode').textContent()).toBe('Real Apiax');
     expect(await page.getByText(new URL(apiax.apiBaseUrl).origin).count()).toBe(1);
     expect(await page.getByTestId('resilience').count()).toBe(0);
+    // The fleet has an account on the embedded fake only: none is started here.
+    expect(demo.manifest.fleetUrls).toEqual([]);
+    expect(await page.getByTestId('fleet-card').getAttribute('data-absence')).toBe('real-apiax');
     // The apps do not even offer to move their clocks.
     const advance = await fetch(`${demo.manifest.expressUrl}/__demo/advance`, {
       method: 'POST',

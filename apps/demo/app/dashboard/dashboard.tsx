@@ -5,6 +5,7 @@ import { callViaExpress, callViaNest, evaluateRules } from '../actions.js';
 import type { AdapterName, CallResult, DashboardData } from '../../lib/dashboard-types.js';
 import { formatDuration } from '../../src/shared/format-duration.js';
 import { AdapterCard } from './adapter-card.js';
+import { FleetCard } from './fleet-card.js';
 import { ResiliencePanel } from './resilience-panel.js';
 import { TelemetryPanel } from './telemetry-panel.js';
 import { Timeline } from './timeline.js';
@@ -70,6 +71,8 @@ export function Dashboard({ initial }: { initial: DashboardData }) {
           />
         ))}
       </section>
+
+      <FleetCard fleet={data.fleet} elapsedMs={elapsedMs} onBurst={refresh} />
 
       <div className={`lower${data.mode === 'fake' ? '' : ' lower--single'}`}>
         {data.mode === 'fake' && <ResiliencePanel fake={data.fake} onDone={refresh} />}

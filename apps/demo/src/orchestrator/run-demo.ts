@@ -1,13 +1,17 @@
-import { writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DEMO_ENV, type DemoMode, type Environment } from '../shared/demo-settings.js';
+import { DEMO_ENV, type Environment } from '../shared/demo-settings.js';
+import { FLEET_ENV } from '../shared/fleet-settings.js';
+import { bannerLines } from './demo-banner.js';
+import { writeManifest } from './demo-manifest.js';
 import { appEnvironment, resolveDemoMode } from './demo-mode.js';
-import type { FakeApiax } from '@apiax-auth/testing';
-import { fakeAdminUrl, startEmbeddedFake } from './embedded-fake.js';
+import { fakeAdminUrl, startEmbeddedFake, type EmbeddedFake } from './embedded-fake.js';
+import { findRedisServer } from './find-redis-server.js';
+import { planFleet } from './fleet-plan.js';
 import { chooseDashboardPort } from './ports.js';
 import { signalGroup, spawnService, type ServiceProcess } from './service-process.js';
+import { FleetStartError, startFleet, type RunningFleet } from './start-fleet.js';
 import { waitForHttp } from './wait-for-http.js';
 
 /** The package root: `dist/orchestrator/run-demo.js` → `apps/demo`. */
@@ -19,27 +23,16 @@ const START_TIMEOUT_MS = 60_000;
 const REPEATED_SIGNAL_MS = 1_000;
 const DASHBOARD_STOP_GRACE_MS = 300;
 
-/** What a running demo is made of; written to `DEMO_MANIFEST` (a path) for tools and tests. */
-export interface DemoManifest {
-  mode: DemoMode;
-  dashboardUrl: string;
-  expressUrl: string;
-  nestUrl: string;
-  fakeAdminUrl: string | null;
-  fakeApiUrl: string | null;
-  orchestratorPid: number;
-  appPids: number[];
-}
-
 /**
- * Starts the fake (unless real credentials are set), the Express, Nest and Next apps, prints the one
- * URL to open, and stops everything in order on Ctrl-C. Resolves with the exit code.
+ * Starts the fake (unless real credentials are set), the Express, Nest and Next apps, the fleet (a
+ * redis-server and its instances, when there is a redis-server), prints the one URL to open, and stops
+ * everything in order on Ctrl-C. Resolves with the exit code.
  */
 export async function runDemo(env: Environment = process.env): Promise<number> {
   const mode = resolveDemoMode(env);
   const verbose = env.DEMO_VERBOSE === '1';
   const services: ServiceProcess[] = [];
-  let fake: FakeApiax | null = null;
+  let embedded: EmbeddedFake | null = null;
   let shuttingDown: Promise<number> | null = null;
 
   // Last resort if the orchestrator dies of an error: no app outlives it.
@@ -50,13 +43,16 @@ export async function runDemo(env: Environment = process.env): Promise<number> {
 
   const shutdown = (exitCode: number): Promise<number> => {
     shuttingDown ??= (async () => {
-      // Dashboard first (it calls the others), then the apps (they log out), then the fake they log out of.
-      // The dashboard holds no state, and `next start` takes about 2 s to stop on SIGTERM: a short grace,
-      // then SIGKILL, so that Ctrl-C ends the demo within a second.
+      // Dashboard first (it calls the others), then the apps (they log out; the fleet closes its store),
+      // then the fleet's Redis, then the fake they log out of. The dashboard holds no state, and `next
+      // start` takes about 2 s to stop on SIGTERM: a short grace, then SIGKILL, so that Ctrl-C ends the
+      // demo within a second.
       const dashboard = services.find((service) => service.name === 'next');
+      const redis = services.find((service) => service.name === 'redis');
       await dashboard?.stop(DASHBOARD_STOP_GRACE_MS);
-      await Promise.all(services.filter((service) => service !== dashboard).map((service) => service.stop()));
-      await fake?.close();
+      await Promise.all(services.filter((service) => service !== dashboard && service !== redis).map((service) => service.stop()));
+      await redis?.stop();
+      await embedded?.fake.close();
       return exitCode;
     })();
     return shuttingDown;
@@ -89,8 +85,10 @@ export async function runDemo(env: Environment = process.env): Promise<number> {
   };
 
   try {
-    if (mode === 'fake') fake = await startEmbeddedFake(env);
+    if (mode === 'fake') embedded = await startEmbeddedFake(env);
+    const fake = embedded?.fake ?? null;
     const childEnv = appEnvironment(env, mode, fake === null ? null : { env: fake.env, adminUrl: fakeAdminUrl(fake) });
+    const fleetPlan = planFleet(env, mode, findRedisServer(env));
 
     const startApp = (name: 'express' | 'nest'): ServiceProcess => {
       const service = spawnService({
@@ -106,7 +104,33 @@ export async function runDemo(env: Environment = process.env): Promise<number> {
     };
     const express = startApp('express');
     const nest = startApp('nest');
-    const [expressUrl, nestUrl] = await Promise.all([express.announcedUrl(START_TIMEOUT_MS), nest.announcedUrl(START_TIMEOUT_MS)]);
+    const fleetStarting: Promise<RunningFleet | null> =
+      fleetPlan.start && embedded !== null
+        ? startFleet({
+            redisServer: fleetPlan.redisServer,
+            appEnv: childEnv,
+            fleetPassword: embedded.fleetPassword,
+            distDir: DIST_DIR,
+            cwd: PACKAGE_DIR,
+            verbose,
+            timeoutMs: START_TIMEOUT_MS,
+            register: (service) => services.push(service),
+            forget: (service) => {
+              const index = services.indexOf(service);
+              if (index >= 0) services.splice(index, 1);
+            },
+          }).catch((error: unknown) => {
+            if (!(error instanceof FleetStartError) || shuttingDown !== null) throw error;
+            reportFleetFailure(error);
+            return null;
+          })
+        : Promise.resolve(null);
+    const [expressUrl, nestUrl, fleet] = await Promise.all([
+      express.announcedUrl(START_TIMEOUT_MS),
+      nest.announcedUrl(START_TIMEOUT_MS),
+      fleetStarting,
+    ]);
+    const fleetAbsence = !fleetPlan.start ? fleetPlan.absence : fleet === null ? 'start-failed' : null;
 
     // Ctrl-C during the start: stop here rather than start the dashboard after everything else stopped.
     if (shuttingDown !== null) return shuttingDown;
@@ -122,6 +146,7 @@ export async function runDemo(env: Environment = process.env): Promise<number> {
         NODE_ENV: 'production',
         [DEMO_ENV.expressUrl]: expressUrl,
         [DEMO_ENV.nestUrl]: nestUrl,
+        ...(fleet === null ? { [FLEET_ENV.absence]: fleetAbsence ?? 'disabled' } : { [FLEET_ENV.urls]: fleet.urls.join(',') }),
         // Watched by instrumentation.ts: the server exits if the orchestrator dies without stopping it.
         DEMO_ORCHESTRATOR_PID: String(process.pid),
       },
@@ -142,19 +167,21 @@ export async function runDemo(env: Environment = process.env): Promise<number> {
     if (shuttingDown !== null) return shuttingDown;
 
     if (env.DEMO_MANIFEST) {
-      const manifest: DemoManifest = {
+      writeManifest(env.DEMO_MANIFEST, {
         mode,
         dashboardUrl,
         expressUrl,
         nestUrl,
         fakeAdminUrl: fake === null ? null : fakeAdminUrl(fake),
         fakeApiUrl: fake?.apiBaseUrl ?? null,
+        fleetUrls: fleet?.urls ?? [],
+        redisUrl: fleet?.redisUrl ?? null,
+        fleetAbsence,
         orchestratorPid: process.pid,
         appPids: services.map((service) => service.pid),
-      };
-      writeFileSync(env.DEMO_MANIFEST, JSON.stringify(manifest, null, 2));
+      });
     }
-    printBanner(mode, dashboardUrl, env);
+    console.log(bannerLines(mode, dashboardUrl, env, fleetAbsence).join('\n'));
   } catch (error) {
     // An app that dies because Ctrl-C came during the start is no failure.
     if (shuttingDown !== null) return shuttingDown;
@@ -165,21 +192,8 @@ export async function runDemo(env: Environment = process.env): Promise<number> {
   return stopped;
 }
 
-function printBanner(mode: DemoMode, dashboardUrl: string, env: Environment): void {
-  const against =
-    mode === 'fake'
-      ? 'against an embedded fake Apiax (no account needed; set APIAX_USERNAME/APIAX_PASSWORD for the real one)'
-      : `against the real Apiax as ${env.APIAX_USERNAME}`;
-  console.log(
-    [
-      '',
-      '  apiax-auth demo: Express, Nest and Next.js apps, each calling the rule engine through its adapter,',
-      `  ${against}.`,
-      '',
-      `  Open  ${dashboardUrl}`,
-      '',
-      '  Ctrl-C stops everything.',
-      '',
-    ].join('\n'),
-  );
+/** The fleet is an extra: the demo goes on without it, after saying why. */
+function reportFleetFailure(error: FleetStartError): void {
+  console.error(`\n  The fleet could not start: ${error.message}`);
+  if (error.output.length > 0) console.error(error.output.map((line) => `    ${line}`).join('\n'));
 }

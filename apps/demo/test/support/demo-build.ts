@@ -5,7 +5,7 @@ import { DEMO_DIR } from './paths.js';
 
 /** What the build reads: the demo's own sources and the built adapters it bundles. */
 const OWN_INPUTS = ['app', 'lib', 'src', 'instrumentation.ts', 'next.config.ts', 'package.json', 'tsconfig.json', 'tsconfig.build.json'];
-const WORKSPACE_DEPENDENCIES = ['core', 'express', 'nest', 'next', 'testing'];
+const WORKSPACE_DEPENDENCIES = ['core', 'express', 'nest', 'next', 'redis', 'testing'];
 /** What the build writes; the oldest of them must be newer than every input. */
 const OUTPUTS = ['.next/BUILD_ID', 'dist/main.js'];
 

@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { DemoManifest } from '../../src/orchestrator/run-demo.js';
+import type { DemoManifest } from '../../src/orchestrator/demo-manifest.js';
 import type { Environment } from '../../src/shared/demo-settings.js';
 import { DEMO_DIR } from './paths.js';
 import { descendantsOf, isRunning } from './process-tree.js';
