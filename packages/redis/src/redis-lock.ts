@@ -63,7 +63,8 @@ export class RedisLock {
 
   /**
    * Tries until `deadline` (a `performance.now()` time). Rejects when Redis is unavailable (core then renews
-   * on its own) or when `signal` aborts.
+   * on its own) or when `signal` aborts. `knownVersion`: the newest record version this caller has seen, if
+   * any: a newer one in Redis is adopted from the first attempt's answer, without taking the lock.
    */
   async acquire(
     keys: RedisKeys,
@@ -71,6 +72,7 @@ export class RedisLock {
     deadline: number,
     signal: AbortSignal | undefined,
     adoptable: Adoptable,
+    knownVersion?: number,
   ): Promise<AcquireResult> {
     this.#notifier.start();
     const owner = randomUUID();
@@ -85,7 +87,7 @@ export class RedisLock {
     });
     // The record version Redis held when the wait began, raised past any newer record this caller could not
     // adopt (too old by now), so that it takes the lock for that one rather than wait for another.
-    let baseline: number | undefined;
+    let baseline: number | undefined = knownVersion;
     const consider = (value: string): TokenRecord | null => {
       const adopted = adoptable(value, baseline!);
       baseline = Math.max(baseline!, storedVersion(value));
@@ -99,17 +101,23 @@ export class RedisLock {
           published = undefined;
           if (adopted !== null) return { adopted };
         }
-        const known = baseline === undefined ? '' : String(Math.max(baseline, -1));
-        const reply = await this.#connection.run((redis) => redis.apiaxAuthAcquire(keys.lock, keys.tokenRecord, owner, leaseMs, known));
+        const known = baseline === undefined ? undefined : Math.max(baseline, -1);
+        const reply = await this.#connection.run((redis) =>
+          redis.apiaxAuthAcquire(keys.lock, keys.tokenRecord, owner, leaseMs, known === undefined ? '' : String(known)),
+        );
         if (reply[0] === 1) return { lease: this.#lease(keys, owner, leaseMs, performance.now() + ttlMs) };
+        // Answered without trying the lock: the record is newer than we knew, but not one to adopt (too old
+        // by now). The baseline is past it now: try the lock again at once.
+        let retryNow = false;
         if (baseline === undefined) baseline = storedVersion(reply[1]);
         else {
+          retryNow = known !== undefined && storedVersion(reply[1]) > known;
           const adopted = consider(reply[1]);
           if (adopted !== null) return { adopted };
         }
         const remaining = deadline - performance.now();
         if (remaining <= 0) return { failure: 'timed-out' };
-        if (published !== undefined) continue;
+        if (published !== undefined || retryNow) continue;
         const pollMs = Math.min(MAX_POLL_MS, FIRST_POLL_MS * 2 ** poll) * (0.5 + Math.random());
         await pause(Math.min(remaining, pollMs), signal, (wake) => {
           wakeWaiter = wake;

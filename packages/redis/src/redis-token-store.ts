@@ -33,6 +33,11 @@ export class RedisTokenStore implements TokenStore {
   readonly #localMutex = new KeyedMutex();
   /** Inside a `critical` run without the lock: the record the fleet just renewed, answered by the first `get`. */
   readonly #adoption = new AsyncLocalStorage<{ key: string; record: TokenRecord | null }>();
+  /**
+   * Per key, the newest record version this store read or wrote: a lock attempt sends it, so that a record
+   * the fleet renewed since is adopted from the attempt's answer, not read again under the lock.
+   */
+  readonly #seen = new Map<string, number>();
 
   /** @throws {ApiaxAuthError} `invalid_config`, naming the option, when the options are wrong. Connects lazily. */
   constructor(options: RedisTokenStoreOptions) {
@@ -68,13 +73,19 @@ export class RedisTokenStore implements TokenStore {
     if (adoption?.key === key && adoption.record !== null) {
       const { record } = adoption;
       adoption.record = null;
+      this.#saw(key, record.obtainedAt);
       return Promise.resolve({ ...record });
     }
-    return this.#records.get(key, this.#keys(key).record);
+    return this.#records.get(key, this.#keys(key).record).then((record) => {
+      if (record !== null) this.#saw(key, record.obtainedAt);
+      return record;
+    });
   }
 
   /** Compare-and-set on `obtainedAt`: a newer record already stored stays. */
   set(key: string, record: StoredRecord): Promise<void> {
+    // Seen even if the write fails: the caller holds this record, whatever Redis holds.
+    this.#saw(key, record.obtainedAt);
     return this.#records.set(key, this.#keys(key).record, record);
   }
 
@@ -104,8 +115,13 @@ export class RedisTokenStore implements TokenStore {
         this.#warnUnlocked(key, waitMs, 'another call in this process');
         return await critical();
       }
-      const acquired = await this.#lock.acquire(this.#keys(key), ttlMs, deadline, options.signal, (value, baseline) =>
-        this.#renewedSince(key, value, baseline),
+      const acquired = await this.#lock.acquire(
+        this.#keys(key),
+        ttlMs,
+        deadline,
+        options.signal,
+        (value, baseline) => this.#renewedSince(key, value, baseline),
+        this.#seen.get(key),
       );
       if ('adopted' in acquired) return await this.#adoption.run({ key, record: acquired.adopted }, critical);
       if ('failure' in acquired) {
@@ -140,6 +156,10 @@ export class RedisTokenStore implements TokenStore {
     if (record === null || record.obtainedAt <= baseline) return null;
     const halfLife = (record.accessTokenExpiresAt - record.obtainedAt) / 2;
     return this.#options.now() < record.obtainedAt + halfLife ? record : null;
+  }
+
+  #saw(key: string, version: number): void {
+    if (version > (this.#seen.get(key) ?? Number.NEGATIVE_INFINITY)) this.#seen.set(key, version);
   }
 
   #keys(key: string) {

@@ -129,6 +129,34 @@ describe('RedisTokenStore.withLock', () => {
     }
   });
 
+  it('an instance that was not waiting adopts a renewal newer than it has seen from its first attempt: one command, no lock', async () => {
+    const late = store();
+    const renewer = store();
+    const seenAt = Date.now() - 10_000;
+    await late.set(ACCOUNT, sampleRecord(seenAt, { accessToken: 'seen-by-late' }));
+    const renewed = sampleRecord(Date.now(), { accessToken: 'renewed-while-late-was-not-waiting' });
+    await renewer.set(ACCOUNT, renewed);
+    await late.withLock(`${ACCOUNT}-warm-up`, async () => {}, LOCK); // connected beforehand
+    const monitor = await new Redis(redisStores.redis.url).monitor();
+    const commands: string[] = [];
+    monitor.on('monitor', (_time: string, args: string[], source: string) => {
+      if (source !== 'lua' && String(args[0]).toLowerCase() !== 'exists') commands.push(String(args[0]).toLowerCase());
+    });
+    monitor.on('error', () => {});
+    try {
+      const read = await late.withLock(
+        ACCOUNT,
+        async () => ({ lockHeld: (await redisStores.raw.exists(LOCK_KEY)) === 1, record: await late.get(ACCOUNT) }),
+        LOCK,
+      );
+      expect(read).toEqual({ lockHeld: false, record: renewed });
+      // The one lock attempt answered the newer record; no GET, no release.
+      expect(commands).toEqual(['evalsha']);
+    } finally {
+      monitor.disconnect();
+    }
+  });
+
   it('does not adopt a renewal already past half its life by its clock: it takes the lock, and core decides', async () => {
     const holderStore = store();
     const holder = await holdLock(holderStore, ACCOUNT, LOCK);
