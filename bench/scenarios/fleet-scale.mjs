@@ -86,19 +86,31 @@ async function countCommands(redisUrl) {
   monitor.on('monitor', (_time, args, source) => {
     if (source === 'lua') return;
     total += 1;
-    const name = String(args[0]).toLowerCase();
+    const name = commandName(args);
     byName.set(name, (byName.get(name) ?? 0) + 1);
   });
   return {
     stop() {
       if (stopped === null) {
         monitor.disconnect();
-        const top = Object.fromEntries([...byName].sort((a, b) => b[1] - a[1]).slice(0, 6));
+        const top = Object.fromEntries([...byName].sort((a, b) => b[1] - a[1]).slice(0, 8));
         stopped = { total, top };
       }
       return stopped;
     },
   };
+}
+
+/**
+ * `get`, `info`…; a store script by what it does (see packages/redis/src/lock-scripts.ts): `acquire` (two
+ * keys, a lease in ms), `release` (two keys, a channel), `extend` (the lock key), `set` (the record key).
+ */
+function commandName(args) {
+  const name = String(args[0]).toLowerCase();
+  if (name !== 'eval' && name !== 'evalsha') return name;
+  const [keyCount, firstKey] = [args[2], String(args[3])];
+  if (keyCount === '2') return `${name} ${/^\d+$/.test(String(args[6])) ? 'acquire' : 'release'}`;
+  return `${name} ${firstKey.endsWith(':lock') ? 'extend' : 'set'}`;
 }
 
 function startProcess() {
