@@ -2,7 +2,7 @@ import { mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { JWT_PATTERN, launchChromium } from './support/browser.js';
+import { JWT_PATTERN, launchChromium, recordBodies } from './support/browser.js';
 import { callThrough } from './support/dashboard-page.js';
 import { startDemo, type RunningDemo } from './support/demo-process.js';
 import { RESULTS_DIR } from './support/paths.js';
@@ -16,8 +16,7 @@ describe('the dashboard, on the embedded fake', () => {
   let demo: RunningDemo;
   let browser: Browser;
   let page: Page;
-  const bodies: string[] = [];
-  const pending: Promise<void>[] = [];
+  let received: () => Promise<string[]>;
 
   beforeAll(async () => {
     // As on a machine without redis-server (the fleet has a test of its own, fleet-card.test.ts): the
@@ -26,15 +25,7 @@ describe('the dashboard, on the embedded fake', () => {
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
     page.setDefaultTimeout(60_000);
-    // Every byte the browser receives, to look for secrets at the end.
-    page.on('response', (response) => {
-      pending.push(
-        response.body().then(
-          (body) => void bodies.push(body.toString('utf8')),
-          () => undefined,
-        ),
-      );
-    });
+    received = recordBodies(page); // every byte the browser receives, to look for secrets at the end
     await page.goto(demo.manifest.dashboardUrl);
   });
 
@@ -169,7 +160,7 @@ describe('the dashboard, on the embedded fake', () => {
   it('never sent a token or the password to the browser', async () => {
     // What the polling endpoint returns, fetched once more outside the page.
     const dashboard = await (await fetch(`${demo.manifest.dashboardUrl}/api/dashboard`)).text();
-    await Promise.all(pending);
+    const bodies = await received();
     const everything = [...bodies, dashboard];
     expect(bodies.length).toBeGreaterThan(10);
     expect(dashboard).toContain('"grants"');

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FLEET_SIZE, FLEET_USERNAME } from '../src/shared/fleet-settings.js';
-import { JWT_PATTERN, launchChromium } from './support/browser.js';
+import { JWT_PATTERN, launchChromium, recordBodies } from './support/browser.js';
 import { startDemo, type RunningDemo } from './support/demo-process.js';
 import { RESULTS_DIR } from './support/paths.js';
 import { burst, fakeGrantsOf, readFleetRows } from './support/fleet-page.js';
@@ -26,22 +26,14 @@ describe('the fleet card, with redis-server on the machine', () => {
   let demo: RunningDemo;
   let browser: Browser;
   let page: Page;
-  const bodies: string[] = [];
-  const pending: Promise<void>[] = [];
+  let received: () => Promise<string[]>;
 
   beforeAll(async () => {
     demo = await startDemo({ DEMO_FAKE_PASSWORD: PASSWORD_CANARY });
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1440, height: 1400 } });
     page.setDefaultTimeout(60_000);
-    page.on('response', (response) => {
-      pending.push(
-        response.body().then(
-          (body) => void bodies.push(body.toString('utf8')),
-          () => undefined,
-        ),
-      );
-    });
+    received = recordBodies(page);
     await page.goto(demo.manifest.dashboardUrl);
   });
 
@@ -111,7 +103,7 @@ describe('the fleet card, with redis-server on the machine', () => {
   });
 
   it('never sent a token or a password to the browser', async () => {
-    await Promise.all(pending);
+    const bodies = await received();
     expect(bodies.some((body) => body.includes('tokenFingerprint'))).toBe(true);
     for (const body of bodies) {
       expect(body).not.toContain(PASSWORD_CANARY);

@@ -1,4 +1,4 @@
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 
 /** Debian's Chromium through playwright-core: never a browser download. */
 export function launchChromium(): Promise<Browser> {
@@ -18,3 +18,21 @@ export function launchChromium(): Promise<Browser> {
 
 /** A JWT (access or refresh token) anywhere in a text: three base64url parts, the first a JSON header. */
 export const JWT_PATTERN = /eyJ[\w-]{8,}\.[\w-]{8,}\.[\w-]{8,}/;
+
+/** Records every response body `page` receives; the returned function resolves with them all, to search for secrets. */
+export function recordBodies(page: Page): () => Promise<string[]> {
+  const bodies: string[] = [];
+  const pending: Promise<void>[] = [];
+  page.on('response', (response) => {
+    pending.push(
+      response.body().then(
+        (body) => void bodies.push(body.toString('utf8')),
+        () => undefined,
+      ),
+    );
+  });
+  return async () => {
+    await Promise.all(pending);
+    return bodies;
+  };
+}

@@ -5,7 +5,7 @@ import { takeSnapshot } from '../../shared/app-snapshot.js';
 import { createDemoClock, type DemoClock } from '../../shared/demo-clock.js';
 import { demoClientOptions, type DemoMode, type Environment } from '../../shared/demo-settings.js';
 import { RULES_EVAL_PATH, RULES_EVAL_QUERY } from '../../shared/rules-query.js';
-import { readAdvanceSeconds } from '../advance-request.js';
+import { advanceClockHandler } from '../express-clock-route.js';
 
 export interface ExpressDemo {
   app: Express;
@@ -42,17 +42,7 @@ export function createExpressDemo(mode: DemoMode, env: Environment = process.env
     res.set('cache-control', 'no-store').json(takeSnapshot('express', middleware.auth, clock, log));
   });
 
-  if (mode === 'fake') {
-    app.post('/__demo/advance', (req, res) => {
-      const seconds = readAdvanceSeconds(req.body);
-      if (seconds === null) {
-        res.status(400).json({ error: 'expected {"seconds": <positive number>}' });
-        return;
-      }
-      clock.advance(seconds);
-      res.json({ clockOffsetMs: clock.offsetMs });
-    });
-  }
+  if (mode === 'fake') app.post('/__demo/advance', advanceClockHandler(clock));
 
   // A client failure (no token could be had) becomes problem+json with its code: never a secret.
   app.use(apiaxErrorHandler());

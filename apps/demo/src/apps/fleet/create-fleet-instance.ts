@@ -7,7 +7,7 @@ import { FLEET_ENV } from '../../shared/fleet-settings.js';
 import type { FleetInstanceSnapshot } from '../../shared/fleet-snapshot.js';
 import { RULES_EVAL_PATH, RULES_EVAL_QUERY } from '../../shared/rules-query.js';
 import { trackTokens, type TokenTracker } from '../../shared/token-fingerprint.js';
-import { readAdvanceSeconds } from '../advance-request.js';
+import { advanceClockHandler } from '../express-clock-route.js';
 
 /** A fleet instance's parts: the app to serve, and what its shutdown closes. */
 export interface FleetInstance {
@@ -72,17 +72,7 @@ export function createFleetInstance(mode: DemoMode, env: Environment = process.e
     res.set('cache-control', 'no-store').json(snapshot);
   });
 
-  if (mode === 'fake') {
-    app.post('/__demo/advance', (req, res) => {
-      const seconds = readAdvanceSeconds(req.body);
-      if (seconds === null) {
-        res.status(400).json({ error: 'expected {"seconds": <positive number>}' });
-        return;
-      }
-      clock.advance(seconds);
-      res.json({ clockOffsetMs: clock.offsetMs });
-    });
-  }
+  if (mode === 'fake') app.post('/__demo/advance', advanceClockHandler(clock));
 
   return { app, auth, clock, tokens };
 }
