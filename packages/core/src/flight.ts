@@ -1,7 +1,9 @@
-import type { ApiaxAuthEvents, ApiaxGrantType, ApiaxTokenEvent, TypedEmitter } from './events.js';
+import type { ApiaxAuthEvents, ApiaxTokenEvent, TypedEmitter } from './events.js';
 import { attemptGrant, type AttemptContext } from './grant-attempt.js';
 import type { SafeLogger } from './logging.js';
+import type { LocalRecord } from './local-record.js';
 import type { LoginCooldown } from './login-cooldown.js';
+import type { GuardedStore } from './store-guard.js';
 import { retryGrant, retrySchedule, type RetryerCallbacks, type RetrySettings } from './retryer.js';
 import type { TokenRecord } from './store.js';
 
@@ -27,17 +29,10 @@ export interface FlightHost extends Omit<AttemptContext, 'commit' | 'reason' | '
   commit(record: TokenRecord, grant: ApiaxTokenEvent['grant'], reason: TokenReason): Promise<void>;
   /** Aborts retry waits on close. */
   closing: AbortSignal;
-  /** Whether a session ever existed: tells a first login from a re-login. */
-  signedInBefore(): boolean;
-  nextGrant(): ApiaxGrantType;
-  /** The refresh was refused: the record keeps its access token but no refresh token any more. */
-  dropRefreshToken(): void;
-  /** The shared store's record, validated; `null` when absent or unreadable. */
-  readStored(): Promise<TokenRecord | null>;
-  /** What the stored record is to this renewal (`storedRecordUse`, against the local record). */
-  useOfStored(stored: TokenRecord, replacing: string | undefined): 'serve' | 'start-from' | 'ignore';
-  /** Takes `record` as the local record without committing it (it is the store's already). */
-  adopt(record: TokenRecord): void;
+  /** The session's own record and the policy's answers about it. */
+  local: LocalRecord;
+  /** The shared store: a flight reads what another instance renewed. */
+  store: GuardedStore;
 }
 
 /** One flight, under the store's lock: adopt what another instance renewed, or run the grant with retries. */
@@ -51,8 +46,8 @@ export async function runFlight(host: FlightHost, request: FlightRequest): Promi
  */
 async function adoptFromStore(host: FlightHost, request: FlightRequest): Promise<TokenRecord | null> {
   host.assertOpen();
-  const stored = await host.readStored();
-  const use = stored === null ? 'ignore' : host.useOfStored(stored, request.replacing);
+  const stored = await host.store.readToken();
+  const use = stored === null ? 'ignore' : host.local.useOfStored(stored, request.replacing);
   if (use === 'ignore') return null;
   if (use === 'serve') {
     await host.commit(stored!, 'store', request.reason);
@@ -60,7 +55,7 @@ async function adoptFromStore(host: FlightHost, request: FlightRequest): Promise
   }
   // Too old to serve, yet newer than ours: the grant must start from it. Another instance may have
   // rotated the refresh token ours came from, and refreshing with that one ends the shared session.
-  host.adopt(stored!);
+  host.local.adopt(stored!, { signedIn: false });
   return null;
 }
 
@@ -73,20 +68,20 @@ function flightCallbacks(host: FlightHost, request: FlightRequest): RetryerCallb
   let reason = request.reason;
   const context: AttemptContext = {
     ...host,
-    commit: (record, grant) => host.commit(record, grant, grant === 'refresh' ? reason : host.signedInBefore() ? 'relogin' : 'initial'),
+    commit: (record, grant) => host.commit(record, grant, grant === 'refresh' ? reason : host.local.signedInBefore ? 'relogin' : 'initial'),
     reason: () => reason,
     background: request.background,
   };
   return {
     ...retrySchedule(host.options, { ...host, signal: host.closing }),
-    nextGrant: () => host.nextGrant(),
+    nextGrant: () => host.local.nextGrant(),
     attempt: (grant) => attemptGrant(context, grant),
     unusableLoginRetries: host.cooldown.rejections() > 0 ? 0 : 1,
     giveUpOnUnusableLogins: (error) => host.cooldown.rejected(error),
     switchToPassword: (failure) => {
       // Expired, ended or rotated session: log in again within the same flight; callers see success.
       host.log.info('refresh rejected; logging in again', { oauthError: failure.error.oauthError, status: failure.error.status });
-      host.dropRefreshToken();
+      host.local.dropRefreshToken();
       reason = 'relogin';
     },
     assertOpen: () => host.assertOpen(),

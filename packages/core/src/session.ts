@@ -211,12 +211,7 @@ export class TokenSession {
       assertOpen: () => this.assertOpen(),
       signal: this.#abortRequests.signal,
       closing: this.#closing.signal,
-      signedInBefore: () => this.#local.signedInBefore,
-      nextGrant: () => this.#local.nextGrant(),
-      dropRefreshToken: () => this.#local.dropRefreshToken(),
-      readStored: () => this.#deps.store.readToken(),
-      useOfStored: (stored, replacing) => this.#local.useOfStored(stored, replacing),
-      adopt: (record) => this.#local.adopt(record, { signedIn: false }),
+      local: this.#local,
     };
   }
 
