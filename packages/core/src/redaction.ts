@@ -95,23 +95,32 @@ function buildIndex(variants: string[]): SecretIndex {
   return { byPrefix, short: [...short].sort((a, b) => b.length - a.length) };
 }
 
-/** One left-to-right pass: a replacement is never scanned again, so a short secret cannot cut up `[redacted]`. */
+/**
+ * One left-to-right pass over the original text: a replacement is never scanned again, so a short secret
+ * cannot cut up `[redacted]`. Every character inside any match is covered, overlapping matches included (the
+ * JSON form `"_a"` of a secret `_a` holds a second secret `"_`): each covered run, touching ones joined,
+ * becomes one marker.
+ */
 function replaceKnown(text: string, index: SecretIndex): string {
   if (index.byPrefix.size === 0 && index.short.length === 0) return text;
   let result = '';
   let copiedUpTo = 0;
-  let position = 0;
-  while (position < text.length) {
-    const match = matchAt(text, position, index);
-    if (match === 0) {
-      position += 1;
-      continue;
+  let runStart = -1;
+  let runEnd = 0;
+  for (let position = 0; position < text.length; position += 1) {
+    if (runStart !== -1 && position > runEnd) {
+      result += text.slice(copiedUpTo, runStart) + REDACTED;
+      copiedUpTo = runEnd;
+      runStart = -1;
     }
-    result += text.slice(copiedUpTo, position) + REDACTED;
-    position += match;
-    copiedUpTo = position;
+    const match = matchAt(text, position, index);
+    if (match === 0) continue;
+    if (runStart === -1) runStart = position;
+    runEnd = Math.max(runEnd, position + match);
   }
-  return copiedUpTo === 0 ? text : result + text.slice(copiedUpTo);
+  if (runStart !== -1) result += text.slice(copiedUpTo, runStart) + REDACTED;
+  else if (copiedUpTo === 0) return text;
+  return result + text.slice(runStart !== -1 ? runEnd : copiedUpTo);
 }
 
 /** The length of the longest known encoding starting at `position`, or 0. */

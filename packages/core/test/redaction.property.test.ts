@@ -89,10 +89,17 @@ describe('redaction covers every encoding of every secret', () => {
         // secret that is itself `"` or `\\` leaves the backslash of its JSON escape, which says nothing).
         expect(scrubbed.split('[redacted]').join('')).toMatch(/^[kj=&" \\]*$/);
       }),
-      // Seeded: a random run found a known edge left open (secrets `_a` and `"_`: the JSON form `"_a"` of one
-      // holds the other, leftmost match wins, one character of `_a` stays). Tracked, not hidden: see the note.
-      { numRuns: 200, seed: 20261201 },
+      { numRuns: 200 },
     );
+  });
+
+  it('covers overlapping secrets whole: the JSON form of one holding the start of another leaves neither', () => {
+    // Found by a random run of the property above: `"_a"` holds `"_` at its start and `_a` one later.
+    const redactor = new Redactor();
+    redactor.addRotating('_a');
+    redactor.addRotating('"_');
+    expect(redactor.scrub('j="_a" k=x_ay')).toBe('j=[redacted]" k=x[redacted]y');
+    expect(redactor.scrub('"_a"_a')).toBe('[redacted]');
   });
 
   it('issue 13 item 1: the form-encoded password the issue quotes is gone, in every shape', () => {
