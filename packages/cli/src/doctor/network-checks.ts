@@ -5,6 +5,8 @@ import type { Checklist } from './checklist.js';
 
 /** One network step's time budget: a check that hangs says so instead of hanging doctor. */
 const STEP_TIMEOUT_MS = 5_000;
+/** A certificate that expires sooner than this is worth a `!`. */
+const CERTIFICATE_WARNING_DAYS = 14;
 
 /**
  * DNS, then TCP, then TLS for the origin of `url`, each a line. Returns whether the origin is reachable,
@@ -34,18 +36,34 @@ export async function checkReachability(label: string, url: URL, list: Checklist
   }
   try {
     const socket = await connectOnce(() => connectTls({ host, port, ...(isIP(host) ? {} : { servername: host }) }), 'secureConnect');
-    const validTo = socket.getPeerCertificate().valid_to;
-    const days = Math.floor((Date.parse(validTo) - Date.now()) / 86_400_000);
-    list.line('✓', `TLS ${label}`, `${socket.getProtocol() ?? 'TLS'}, certificate valid for ${host}, expires in ${days} days`);
+    const days = Math.floor((Date.parse(socket.getPeerCertificate().valid_to) - Date.now()) / 86_400_000);
+    const detail = `${socket.getProtocol() ?? 'TLS'}, certificate valid for ${host}, expires in ${days} days`;
+    // Certificates of public endpoints renew weeks ahead: one this close to its end is a renewal that failed.
+    list.line(days < CERTIFICATE_WARNING_DAYS ? '!' : '✓', `TLS ${label}`, detail);
     socket.destroy();
     return true;
   } catch (error) {
-    list.line(
-      '✗',
-      `TLS ${label}`,
-      `${codeOf(error)}: the certificate is not trusted; behind a TLS-inspecting proxy, set NODE_EXTRA_CA_CERTS to its CA file`,
-    );
+    const code = codeOf(error);
+    list.line('✗', `TLS ${label}`, `${code}: ${tlsAdvice(code, host)}`);
     return false;
+  }
+}
+
+/** What to do about a failed TLS handshake, by the error's code. */
+function tlsAdvice(code: string, host: string): string {
+  switch (code) {
+    case 'CERT_HAS_EXPIRED':
+      return "the server's certificate has expired: its operator must renew it";
+    case 'CERT_NOT_YET_VALID':
+      return "the certificate is not valid yet: check this machine's clock (NTP)";
+    case 'ERR_TLS_CERT_ALTNAME_INVALID':
+      return `the certificate is not for ${host}: check the URL`;
+    case 'ERR_SSL_WRONG_VERSION_NUMBER':
+    case 'ERR_SSL_PACKET_LENGTH_TOO_LONG':
+    case 'ECONNRESET':
+      return 'no TLS handshake on this port: check https:// against http:// and the port';
+    default:
+      return 'the certificate is not trusted; behind a TLS-inspecting proxy, set NODE_EXTRA_CA_CERTS to its CA file';
   }
 }
 
