@@ -82,7 +82,12 @@ function findResults(dir) {
 log(`apiax-auth bench (${quick ? 'quick' : 'full'})`);
 const started = performance.now();
 const results = {
-  meta: { mode: `${quick ? 'quick' : 'full'}${only ? ` (only ${only.join(', ')})` : ''}`, date: new Date().toISOString(), node: process.version, cpus: cpus().length },
+  meta: {
+    mode: `${quick ? 'quick' : 'full'}${only ? ` (only ${only.join(', ')})` : ''}`,
+    date: new Date().toISOString(),
+    node: process.version,
+    cpus: cpus().length,
+  },
   storm: await perClient('storm', storm),
   fourteenDays: await perClient('fourteen-days', fourteenDays),
   faults: await perClient('faults', faults),
