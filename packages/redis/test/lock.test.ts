@@ -105,7 +105,8 @@ describe('RedisTokenStore.withLock', () => {
       // Not the script-internal calls, this test's own probe, nor the holder's lease extensions (one key).
       const name = String(args[0]).toLowerCase();
       const extension = name.startsWith('eval') && args[2] === '1' && args[3] === LOCK_KEY;
-      if (source !== 'lua' && !(name === 'eval' && args[1] === PROBE) && !extension) commands.push(name);
+      if (source !== 'lua' && !(name === 'eval' && args[1] === PROBE) && !extension)
+        commands.push(name === 'echo' ? `echo ${args[1]}` : name);
       // A waiter's attempt is the acquire script (two keys, the lock first, then the owner); the holder's
       // lease extensions (one key) are not.
       if (source !== 'lua' && name.startsWith('eval') && args[2] === '2' && args[3] === LOCK_KEY) attemptedBy.add(String(args[5]));
@@ -128,13 +129,18 @@ describe('RedisTokenStore.withLock', () => {
       await expect.poll(() => attemptedBy.size, { timeout: 10_000 }).toBe(20);
       const renewed = sampleRecord(Date.now(), { accessToken: 'renewed-by-the-holder' });
       await holderStore.set(ACCOUNT, renewed);
-      const beforeRelease = commands.length;
+      // Markers in Redis' own order: MONITOR reports commands later than they run, so a count taken on this
+      // side when a promise settles is not a point in that order.
+      await redisStores.raw.echo('before-release');
       await holder.release();
       expect(await Promise.all(adopted)).toEqual(Array.from({ length: 20 }, () => renewed));
       expect(insideWithoutTakingIt).toBe(20);
-      // The release (one command) woke them all: after it, at most a poll per waiter that crossed it on a
-      // slow machine, and none of them took the lock (the old hand-off: 20 + 19 + … attempts, 20 re-reads).
-      expect(commands.length - beforeRelease).toBeLessThanOrEqual(1 + 20);
+      await redisStores.raw.echo('after');
+      await expect.poll(() => commands.includes('echo after')).toBe(true);
+      const afterRenewal = commands.slice(commands.indexOf('echo before-release') + 1, commands.indexOf('echo after'));
+      // The release (one command) woke them all: after the renewal, at most one poll per waiter (it adopts
+      // what it reads), and none of them took the lock (the old hand-off: 20 + 19 + … attempts, 20 re-reads).
+      expect(afterRenewal.length).toBeLessThanOrEqual(1 + 20);
       expect(commands.filter((name) => name === 'get')).toEqual([]);
     } finally {
       monitor.disconnect();
@@ -162,8 +168,11 @@ describe('RedisTokenStore.withLock', () => {
         LOCK,
       );
       expect(read).toEqual({ lockHeld: false, record: renewed });
+      // MONITOR reports late: a marker says when it has caught up.
+      await redisStores.raw.echo('after');
+      await expect.poll(() => commands.at(-1)).toBe('echo');
       // The one lock attempt answered the newer record; no GET, no release.
-      expect(commands).toEqual(['evalsha']);
+      expect(commands).toEqual(['evalsha', 'echo']);
     } finally {
       monitor.disconnect();
     }
