@@ -107,20 +107,20 @@ function replaceKnown(text: string, index: SecretIndex): string {
   let copiedUpTo = 0;
   let runStart = -1;
   let runEnd = 0;
+  const closeRun = (): void => {
+    result += text.slice(copiedUpTo, runStart) + REDACTED;
+    copiedUpTo = runEnd;
+    runStart = -1;
+  };
   for (let position = 0; position < text.length; position += 1) {
-    if (runStart !== -1 && position > runEnd) {
-      result += text.slice(copiedUpTo, runStart) + REDACTED;
-      copiedUpTo = runEnd;
-      runStart = -1;
-    }
+    if (runStart !== -1 && position > runEnd) closeRun();
     const match = matchAt(text, position, index);
     if (match === 0) continue;
     if (runStart === -1) runStart = position;
     runEnd = Math.max(runEnd, position + match);
   }
-  if (runStart !== -1) result += text.slice(copiedUpTo, runStart) + REDACTED;
-  else if (copiedUpTo === 0) return text;
-  return result + text.slice(runStart !== -1 ? runEnd : copiedUpTo);
+  if (runStart !== -1) closeRun();
+  return copiedUpTo === 0 ? text : result + text.slice(copiedUpTo);
 }
 
 /** The length of the longest known encoding starting at `position`, or 0. */

@@ -60,8 +60,9 @@ function tlsAdvice(code: string, host: string): string {
       return `the certificate is not for ${host}: check the URL`;
     case 'ERR_SSL_WRONG_VERSION_NUMBER':
     case 'ERR_SSL_PACKET_LENGTH_TOO_LONG':
-    case 'ECONNRESET':
       return 'no TLS handshake on this port: check https:// against http:// and the port';
+    case 'ECONNRESET':
+      return 'the connection was reset during the handshake: check https:// against http://, the port, and any proxy';
     default:
       return 'the certificate is not trusted; behind a TLS-inspecting proxy, set NODE_EXTRA_CA_CERTS to its CA file';
   }
